@@ -5,6 +5,12 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+/** A range of bytes in a source: what a later check re-reads (hashing, decoding code). */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
 export interface ByteSource {
   readonly size: number;
   /**

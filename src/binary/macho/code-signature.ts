@@ -43,7 +43,7 @@ import {
   isCodeDirectorySlot,
   slotTypeName,
 } from './constants.ts';
-import type { BlobIndexEntry, CodeDirectory, CodeSignature, Range } from './types.ts';
+import type { BlobIndexEntry, CodeDirectory, CodeSignature, ByteRange } from './types.ts';
 
 const SUPERBLOB_HEADER = 12;
 const BLOB_INDEX_SIZE = 8;
@@ -71,7 +71,7 @@ function codeDirectoryHeaderSize(version: number): number {
  * BinaryParseError when the range is outside the slice or the SuperBlob header
  * is unreadable; a bad individual blob is an anomaly.
  */
-export function parseCodeSignature(reader: Reader, range: Range, log: AnomalyLog): CodeSignature {
+export function parseCodeSignature(reader: Reader, range: ByteRange, log: AnomalyLog): CodeSignature {
   const result: CodeSignature = {
     range,
     superBlob: null,
@@ -134,7 +134,7 @@ function once<T>(current: T | null, b: View, what: string): void {
   if (current !== null) b.fail(0, `a second ${what} blob: ignored`);
 }
 
-function decodeBlob(type: number, typeName: string, magic: number, b: View, range: Range, result: CodeSignature, reader: Reader, log: AnomalyLog): void {
+function decodeBlob(type: number, typeName: string, magic: number, b: View, range: ByteRange, result: CodeSignature, reader: Reader, log: AnomalyLog): void {
   if (isCodeDirectorySlot(type)) {
     expectMagic(b, magic, CSMAGIC_CODEDIRECTORY, typeName);
     result.codeDirectories.push(parseCodeDirectory(type, b, range, reader, log));
@@ -174,7 +174,7 @@ function decodeBlob(type: number, typeName: string, magic: number, b: View, rang
   }
 }
 
-function parseCodeDirectory(slotType: number, b: View, range: Range, reader: Reader, log: AnomalyLog): CodeDirectory {
+function parseCodeDirectory(slotType: number, b: View, range: ByteRange, reader: Reader, log: AnomalyLog): CodeDirectory {
   const version = b.u32(8);
   const headerSize = codeDirectoryHeaderSize(version);
   if (b.length < headerSize) b.fail(4, `CodeDirectory version 0x${version.toString(16)} needs ${headerSize} bytes, blob has ${b.length}`);

@@ -35,7 +35,7 @@ import { isThinMagic, parseMachHeader } from './header.ts';
 import { parseLoadCommands } from './load-commands.ts';
 import { parseSymbols } from './symbols.ts';
 import { parseCodeSignature } from './code-signature.ts';
-import type { MachOFile, MachOSlice, Range } from './types.ts';
+import type { MachOFile, MachOSlice, ByteRange } from './types.ts';
 
 export type * from './types.ts';
 
@@ -88,8 +88,8 @@ function parseSlice(src: ByteSource, base: number, budget: Budget, log: AnomalyL
   const lc = parseLoadCommands(reader, header, log);
   const size = reader.size;
 
-  const inSlice = (r: Range) => r.offset + r.length <= size;
-  const check = (r: Range, code: string, what: string, at: number) => {
+  const inSlice = (r: ByteRange) => r.offset + r.length <= size;
+  const check = (r: ByteRange, code: string, what: string, at: number) => {
     if (!inSlice(r)) log.add(at, code, `${what}: ${r.length} bytes at 0x${r.offset.toString(16)} run past the end of the ${size}-byte slice`);
   };
   lc.segments.forEach((s) => {

@@ -11,15 +11,11 @@
  */
 import type { Anomaly } from '../errors.ts';
 import type { Arch } from '../arch.ts';
+import type { ByteRange } from '../source.ts';
 import type { DylibKind, SymbolType, VersionMinKind } from './constants.ts';
 
+export type { ByteRange };
 export type { DylibKind, SymbolType, VersionMinKind } from './constants.ts';
-
-/** A byte range; inside a slice, relative to the slice start. */
-export interface Range {
-  offset: number;
-  length: number;
-}
 
 export interface MachOFile {
   format: 'macho';
@@ -208,17 +204,17 @@ export interface EncryptionInfo {
 
 export interface DyldInfo {
   cmd: number;
-  rebase: Range;
-  bind: Range;
-  weakBind: Range;
-  lazyBind: Range;
-  export: Range;
+  rebase: ByteRange;
+  bind: ByteRange;
+  weakBind: ByteRange;
+  lazyBind: ByteRange;
+  export: ByteRange;
 }
 
 export interface LinkeditData {
   cmd: number;
   name: string;
-  range: Range;
+  range: ByteRange;
 }
 
 export interface SymtabInfo {
@@ -268,13 +264,13 @@ export interface MachOSymbol {
 
 export interface CodeSignature {
   /** LC_CODE_SIGNATURE dataoff/datasize. */
-  range: Range;
+  range: ByteRange;
   superBlob: SuperBlob | null;
   codeDirectories: CodeDirectory[];
   cms: CmsBlob | null;
   requirements: RequirementsBlob | null;
   entitlements: EntitlementsBlob | null;
-  derEntitlements: { range: Range } | null;
+  derEntitlements: { range: ByteRange } | null;
 }
 
 export interface SuperBlob {
@@ -298,7 +294,7 @@ export interface CodeDirectory {
   /** The slot that holds it: 0, or 0x1000.. for alternate code directories. */
   slotType: number;
   /** The whole blob (header included). */
-  range: Range;
+  range: ByteRange;
   version: number;
   /** e.g. `0x20400` */
   versionHex: string;
@@ -318,9 +314,9 @@ export interface CodeDirectory {
   nCodeSlots: number;
   platform: number;
   /** The code slot hashes: nCodeSlots × hashSize bytes at hashOffset. */
-  codeSlots: Range;
+  codeSlots: ByteRange;
   /** The special slot hashes: nSpecialSlots × hashSize bytes before hashOffset (slot −1 is last). */
-  specialSlots: Range;
+  specialSlots: ByteRange;
   execSegBase?: number;
   execSegLimit?: number;
   execSegFlags?: number;
@@ -330,20 +326,20 @@ export interface CodeDirectory {
 
 export interface CmsBlob {
   /** The BlobWrapper (header included). */
-  range: Range;
+  range: ByteRange;
   /** The DER SignedData after the 8-byte blob header. */
-  der: Range;
+  der: ByteRange;
   /** An 8-byte wrapper with no content: what `codesign -s -` writes for ad-hoc. */
   empty: boolean;
 }
 
 export interface RequirementsBlob {
-  range: Range;
+  range: ByteRange;
   count: number;
 }
 
 export interface EntitlementsBlob {
-  range: Range;
+  range: ByteRange;
   /** The XML plist (cut at MAX_ENTITLEMENTS_XML bytes, with an anomaly). */
   xml: string;
 }

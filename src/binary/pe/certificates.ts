@@ -23,7 +23,8 @@
 import type { AnomalyLog } from '../errors.ts';
 import type { Reader } from '../reader.ts';
 import { SIZEOF, certRevisionName, certTypeName } from './constants.ts';
-import type { ByteRange, Certificate, DataDirectory } from './types.ts';
+import type { ByteRange } from '../source.ts';
+import type { Certificate, DataDirectory } from './types.ts';
 
 const ASN1_SEQUENCE = 0x30;
 

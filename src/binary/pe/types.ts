@@ -6,11 +6,9 @@
 import type { Anomaly } from '../errors.ts';
 import type { Arch } from '../arch.ts';
 
-/** Bytes of the source a later check re-reads (signature verification, hashing). */
-export interface ByteRange {
-  offset: number;
-  length: number;
-}
+import type { ByteRange } from '../source.ts';
+
+export type { ByteRange };
 
 /** An {RVA, size} pair as stored in a header. */
 export interface RvaRange {

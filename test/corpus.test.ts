@@ -1,0 +1,84 @@
+/**
+ * The real-world corpus: every binary listed in test/corpus/npm.json, fetched
+ * with `npm pack` (sha256 verified, cached), must parse to the listed format,
+ * architecture, libc, needed libraries / imports, highest GLIBC and GLIBCXX
+ * versions, RPATH/RUNPATH, macOS minimum and signature kind. A contradiction
+ * is a bug in distaudit until an independent tool shows the fact is wrong.
+ *
+ * Addon facts (N-API level, NODE_MODULE_VERSION) belong to the Node addon
+ * audit and are counted here as not yet checked.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { bytesSource } from '../src/binary/source.ts';
+import { parseBinary } from '../src/binary/index.ts';
+import { describe, type BinaryFacts } from '../src/binary/describe.ts';
+import { fetchNpm, npmCorpus, readTgzMembers, sharedCorpusCopy, type CorpusBinaryFacts } from './support/corpus.ts';
+import { repoRoot } from './support/fixture-builder.ts';
+
+const ADDON_FACTS = ['addon', 'min_napi', 'node_module_version', 'runtime'] as const;
+
+function uniqueSorted(xs: string[]): string[] {
+  return [...new Set(xs)].sort();
+}
+
+/** Compares one binary's facts; returns how many facts were checked and how many were left for later issues. */
+function check(expected: CorpusBinaryFacts, slices: BinaryFacts[], where: string): { checked: number; deferred: number } {
+  const f = slices.length === 1 ? slices[0] : slices.find((s) => s.arch === expected.arch);
+  assert.ok(f, `${where}: no slice for ${expected.arch} (have ${slices.map((s) => s.arch).join(', ')})`);
+  let checked = 0;
+  const eq = (actual: unknown, wanted: unknown, what: string) => {
+    assert.deepEqual(actual, wanted, `${where}: ${what}`);
+    checked++;
+  };
+  eq(f.format, expected.format, 'format');
+  eq(f.arch, expected.arch, 'arch');
+  if (expected.libc) eq(f.libc, expected.libc, 'libc');
+  // DT_NEEDED order is the loader's search order: exact. The corpus lists Mach-O
+  // dylibs sorted, not in load-command order (llvm-objdump --dylibs-used agrees
+  // with our order), so those compare as sets.
+  if (expected.needed && f.format === 'elf') eq(f.needed, expected.needed, 'needed libraries (in DT_NEEDED order)');
+  else if (expected.needed) eq(uniqueSorted(f.needed), uniqueSorted(expected.needed), 'needed libraries');
+  if (expected.imports) eq(uniqueSorted(f.needed), uniqueSorted(expected.imports), 'imported DLLs (imports + delay imports)');
+  if (expected.max_glibc) eq(f.versionFloors.GLIBC, expected.max_glibc, 'highest GLIBC version');
+  if (expected.max_glibcxx) eq(f.versionFloors.GLIBCXX, expected.max_glibcxx, 'highest GLIBCXX version');
+  if (expected.runpath_or_rpath) eq([...f.rpath, ...f.runpath], [expected.runpath_or_rpath], 'RPATH/RUNPATH');
+  if (expected.macos_min) eq(f.minOs?.version, expected.macos_min, 'macOS minimum');
+  if (expected.signature) eq(f.signature, expected.signature, 'signature kind');
+  return { checked, deferred: ADDON_FACTS.filter((k) => expected[k] !== undefined).length };
+}
+
+test('the repository copy of the npm corpus matches the shared corpus', (t) => {
+  const shared = sharedCorpusCopy('npm.json');
+  if (!shared) {
+    t.diagnostic('no ../shared/corpus beside this checkout (CI): using the repository copy test/corpus/npm.json');
+    return;
+  }
+  assert.equal(readFileSync(`${repoRoot}/test/corpus/npm.json`, 'utf8'), readFileSync(shared, 'utf8'), 'test/corpus/npm.json is stale: copy ../shared/corpus/npm.json over it');
+});
+
+test('every binary in the npm corpus parses to its listed facts', async (t) => {
+  let binaries = 0;
+  let facts = 0;
+  let deferred = 0;
+  for (const artifact of npmCorpus()) {
+    const tgz = fetchNpm(artifact);
+    const members = await readTgzMembers(tgz, new Set(artifact.binaries.map((b) => b.path)));
+    for (const expected of artifact.binaries) {
+      const where = `${artifact.spec} ${expected.path}`;
+      const bytes = members.get(expected.path);
+      assert.ok(bytes, `${where}: not in the tarball`);
+      const parsed = parseBinary(bytesSource(bytes));
+      assert.ok(parsed, `${where}: not recognised as a native binary`);
+      const r = check(expected, describe(parsed), where);
+      binaries++;
+      facts += r.checked;
+      deferred += r.deferred;
+    }
+  }
+  const msg = `npm corpus: ${binaries} binaries in ${npmCorpus().length} artifacts, ${facts} facts equal; ${deferred} addon facts (N-API / module ABI) wait for the Node addon audit`;
+  console.log(msg);
+  t.diagnostic(msg);
+  assert.ok(binaries > 0);
+});
