@@ -26,6 +26,8 @@ exit codes: 0 success, 1 a file could not be read or parsed, 2 bad usage`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+type Print = (s: string) => void;
+
 /** The version in our package.json, found upwards from this module (src/ under tsx, dist/src/ when built). */
 function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -33,7 +35,7 @@ function version(): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function inspect(args: string[], out: (s: string) => void, err: (s: string) => void): number {
+function inspect(args: string[], out: Print, err: Print): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -61,7 +63,7 @@ function inspect(args: string[], out: (s: string) => void, err: (s: string) => v
   return code;
 }
 
-export function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s + '\n')): number {
+export function main(argv: string[], out: Print = (s) => void process.stdout.write(s), err: Print = (s) => void process.stderr.write(s + '\n')): number {
   const [command, ...rest] = argv;
   try {
     switch (command) {
