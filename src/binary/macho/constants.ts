@@ -8,6 +8,7 @@
  * and `osfmk/kern/cs_blobs.h` for the code-signature blobs.
  */
 import type { Arch } from '../arch.ts';
+import type { CpuType } from './types.ts';
 
 // ---------------------------------------------------------------------------
 // Magics
@@ -646,4 +647,17 @@ export function formatSourceVersion(hi: number, lo: number): string {
   const d = (v >> 10n) & 0x3ffn;
   const e = v & 0x3ffn;
   return `${a}.${b}.${c}.${d}.${e}`;
+}
+
+/** The named cpu fields of a fat_arch or mach_header from the raw cputype and cpusubtype words. */
+export function cpuType(cputype: number, rawSubtype: number): CpuType {
+  const cpusubtype = (rawSubtype & ~CPU_SUBTYPE_MASK) >>> 0;
+  return {
+    cputype,
+    cputypeName: cpuTypeName(cputype),
+    cpusubtype,
+    cpusubtypeName: cpuSubtypeName(cputype, cpusubtype),
+    capabilities: rawSubtype >>> 24,
+    arch: machoArch(cputype, cpusubtype),
+  };
 }

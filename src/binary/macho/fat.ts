@@ -19,10 +19,7 @@ import {
   FAT_MAGIC_64,
   JAVA_CLASS_MIN_MAJOR,
   MAX_FAT_ARCHS,
-  CPU_SUBTYPE_MASK,
-  cpuSubtypeName,
-  cpuTypeName,
-  machoArch,
+  cpuType,
 } from './constants.ts';
 import type { FatArch, FatHeader } from './types.ts';
 
@@ -63,20 +60,12 @@ export function parseFatHeader(reader: Reader, log: AnomalyLog): FatHeader {
   for (let i = 0; i < count; i++) {
     reader.spend(1, FAT_HEADER_SIZE + i * entSize);
     const e = i * entSize;
-    const cputype = table.i32(e);
-    const rawSub = table.u32(e + 4);
-    const cpusubtype = (rawSub & ~CPU_SUBTYPE_MASK) >>> 0;
     // A 64-bit offset/size beyond 2^53 cannot lie inside any file: keep it as MAX_SAFE_INTEGER, which fails the bounds check.
     const offset = is64 ? safeU64(table.u64big(e + 8)) : table.u32(e + 8);
     const size = is64 ? safeU64(table.u64big(e + 16)) : table.u32(e + 12);
     const align = is64 ? table.u32(e + 24) : table.u32(e + 16);
     arches.push({
-      cputype,
-      cputypeName: cpuTypeName(cputype),
-      cpusubtype,
-      cpusubtypeName: cpuSubtypeName(cputype, cpusubtype),
-      capabilities: rawSub >>> 24,
-      arch: machoArch(cputype, cpusubtype),
+      ...cpuType(table.i32(e), table.u32(e + 4)),
       offset,
       size,
       align,

@@ -3,43 +3,28 @@
  * Spec: `<mach-o/loader.h>`. The magic decides the width and the byte order of
  * everything else in the slice (except the code signature, always big-endian).
  */
-import type { Arch } from '../arch.ts';
 import type { Reader } from '../reader.ts';
 import {
-  CPU_SUBTYPE_MASK,
   MACH_HEADER_64_SIZE,
   MACH_HEADER_SIZE,
   MH_CIGAM,
   MH_CIGAM_64,
   MH_MAGIC,
   MH_MAGIC_64,
-  cpuSubtypeName,
-  cpuTypeName,
+  cpuType,
   fileTypeName,
   headerFlagNames,
-  machoArch,
 } from './constants.ts';
+import type { MachOSlice } from './types.ts';
 
-export interface MachHeader {
-  /** The magic in the file's own byte order (see `endianness`): MH_MAGIC or MH_MAGIC_64. */
-  magic: 'MH_MAGIC' | 'MH_MAGIC_64';
-  bits: 32 | 64;
-  endianness: 'little' | 'big';
+/** The mach_header fields as the slice reports them, plus where the load commands start. */
+export type MachHeader = Pick<
+  MachOSlice,
+  'magic' | 'bits' | 'endianness' | 'cputype' | 'cputypeName' | 'cpusubtype' | 'cpusubtypeName' | 'capabilities' | 'arch' | 'filetype' | 'filetypeName' | 'ncmds' | 'sizeofcmds' | 'flags' | 'flagNames'
+> & {
   /** Size of the header; load commands start here. */
   headerSize: number;
-  cputype: number;
-  cputypeName: string;
-  cpusubtype: number;
-  cpusubtypeName: string;
-  capabilities: number;
-  arch: Arch;
-  filetype: number;
-  filetypeName: string;
-  ncmds: number;
-  sizeofcmds: number;
-  flags: number;
-  flagNames: string[];
-}
+};
 
 export function isThinMagic(magicBE: number): boolean {
   return magicBE === MH_MAGIC || magicBE === MH_MAGIC_64 || magicBE === MH_CIGAM || magicBE === MH_CIGAM_64;
@@ -74,9 +59,6 @@ export function parseMachHeader(reader: Reader): MachHeader {
   reader.littleEndian = little;
   const headerSize = bits === 64 ? MACH_HEADER_64_SIZE : MACH_HEADER_SIZE;
   const h = reader.view(0, headerSize, 'mach_header');
-  const cputype = h.i32(4);
-  const rawSub = h.u32(8);
-  const cpusubtype = (rawSub & ~CPU_SUBTYPE_MASK) >>> 0;
   const filetype = h.u32(12);
   const flags = h.u32(24);
   return {
@@ -84,12 +66,7 @@ export function parseMachHeader(reader: Reader): MachHeader {
     bits,
     endianness: little ? 'little' : 'big',
     headerSize,
-    cputype,
-    cputypeName: cpuTypeName(cputype),
-    cpusubtype,
-    cpusubtypeName: cpuSubtypeName(cputype, cpusubtype),
-    capabilities: rawSub >>> 24,
-    arch: machoArch(cputype, cpusubtype),
+    ...cpuType(h.i32(4), h.u32(8)),
     filetype,
     filetypeName: fileTypeName(filetype),
     ncmds: h.u32(16),

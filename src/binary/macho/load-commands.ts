@@ -47,41 +47,22 @@ import {
 import type { MachHeader } from './header.ts';
 import type {
   BuildVersion,
-  DyldInfo,
-  Dylib,
   DylibId,
-  DysymtabInfo,
-  EncryptionInfo,
-  EntryPoint,
-  LinkeditData,
-  LoadCommand,
+  MachOSlice,
   Section,
   Segment,
-  SymtabInfo,
-  VersionMin,
 } from './types.ts';
 
 /** Everything the load commands say, before the tables they point to are read. */
-export interface LoadCommandInfo {
-  loadCommands: LoadCommand[];
-  dylibs: Dylib[];
+/** What the load commands say, as the slice reports it, plus the install name of each library ordinal. */
+export type LoadCommandInfo = Pick<
+  MachOSlice,
+  | 'loadCommands' | 'dylibs' | 'id' | 'rpaths' | 'dylinker' | 'buildVersions' | 'versionMins' | 'uuid' | 'sourceVersion'
+  | 'segments' | 'entry' | 'encryption' | 'dyldInfo' | 'linkeditData' | 'symtab' | 'dysymtab'
+> & {
   /** Install name per library ordinal (index 0 = ordinal 1); null where the command was unreadable. */
   ordinalNames: (string | null)[];
-  id: DylibId | null;
-  rpaths: string[];
-  dylinker: string | null;
-  buildVersions: BuildVersion[];
-  versionMins: VersionMin[];
-  uuid: string | null;
-  sourceVersion: string | null;
-  segments: Segment[];
-  entry: EntryPoint | null;
-  encryption: EncryptionInfo | null;
-  dyldInfo: DyldInfo | null;
-  linkeditData: LinkeditData[];
-  symtab: SymtabInfo | null;
-  dysymtab: DysymtabInfo | null;
-}
+};
 
 const LOAD_COMMAND_HEADER = 8;
 /**

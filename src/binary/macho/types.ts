@@ -34,7 +34,8 @@ export interface FatHeader {
   arches: FatArch[];
 }
 
-export interface FatArch {
+/** cputype and cpusubtype as a fat_arch or mach_header gives them, named. */
+export interface CpuType {
   cputype: number;
   cputypeName: string;
   /** Masked with ~CPU_SUBTYPE_MASK. */
@@ -43,6 +44,9 @@ export interface FatArch {
   /** The capability bits: the high byte of the raw cpusubtype (0x80 = LIB64 / PTRAUTH_ABI). */
   capabilities: number;
   arch: Arch;
+}
+
+export interface FatArch extends CpuType {
   /**
    * Absolute offset of the slice in the file, and its size. A fat_arch_64 value
    * of 2^53 or more (no real file is that large) is given as
