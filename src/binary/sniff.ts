@@ -9,13 +9,13 @@
  * Mach-O (Apple's tools never emit more than a handful of slices).
  */
 import type { ByteSource } from './source.ts';
+import { JAVA_CLASS_MIN_MAJOR, MAX_FAT_ARCHS } from './macho/constants.ts';
 
 export type SniffedFormat = 'elf' | 'macho' | 'macho-fat' | 'pe' | 'java-class' | 'unknown';
 
 const MACHO_MAGICS = new Set([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe]);
 const FAT_MAGIC = 0xcafebabe;
 const FAT_MAGIC_64 = 0xcafebabf;
-const MAX_FAT_ARCHS = 44;
 
 export function sniff(src: ByteSource): SniffedFormat {
   if (src.size < 4) return 'unknown';
@@ -28,7 +28,7 @@ export function sniff(src: ByteSource): SniffedFormat {
     if (head.byteLength < 8) return 'unknown';
     const count = dv.getUint32(4, false);
     if (count >= 1 && count <= MAX_FAT_ARCHS) return 'macho-fat';
-    return be === FAT_MAGIC && count >= 45 ? 'java-class' : 'unknown';
+    return be === FAT_MAGIC && count >= JAVA_CLASS_MIN_MAJOR ? 'java-class' : 'unknown';
   }
   if (head[0] === 0x4d && head[1] === 0x5a && src.size >= 0x40) {
     const at = src.read(0x3c, 4);
