@@ -78,7 +78,6 @@ test('every binary in the npm corpus parses to its listed facts', async (t) => {
     }
   }
   const msg = `npm corpus: ${binaries} binaries in ${npmCorpus().length} artifacts, ${facts} facts equal; ${deferred} addon facts (N-API / module ABI) wait for the Node addon audit`;
-  console.log(msg);
   t.diagnostic(msg);
   assert.ok(binaries > 0);
 });

@@ -149,7 +149,6 @@ test('parseElf agrees with readelf on NEEDED, SONAME, RPATH/RUNPATH, PT_INTERP, 
   );
   t.diagnostic(`readelf showed NEEDED in ${coverage.needed} files, verneed in ${coverage.verneed}, verdef in ${coverage.verdef}, PT_INTERP in ${coverage.interpreter}, RPATH/RUNPATH in ${coverage.paths}`);
   assert.ok(coverage.needed > 500 && coverage.verneed > 500 && coverage.interpreter > 100, 'the comparison covered too few files with dynamic data');
-  console.log(`elf-diff: compared ${work.length} files (${fixtures.length} fixtures + ${system.length} system), symbols on ${symbolFiles}`);
   const kinds = new Map<string, number>();
   for (const m of mismatches) kinds.set(m.what.replace(/ \d+$/, ''), (kinds.get(m.what.replace(/ \d+$/, '')) ?? 0) + 1);
   if (mismatches.length > 0) t.diagnostic(`mismatches by kind: ${JSON.stringify([...kinds])}`);

@@ -33,7 +33,6 @@ for (const target of FUZZ_TARGETS) {
       maxOutputPerInputByte: MAX_OUTPUT_PER_INPUT_BYTE,
     });
     const msg = `${target.format} fuzz: ${report.runs} inputs from ${seeds.length} seeds: ${report.parsed} parsed (${report.anomalies} anomalies), ${report.typedErrors} BinaryParseError; slowest ${report.maxMs.toFixed(1)} ms; largest JSON/input ${report.maxOutputRatio.toFixed(1)}×`;
-    console.log(msg);
     t.diagnostic(msg);
     assert.equal(report.failure, null, report.failure ?? '');
     assert.equal(report.runs, RUNS);

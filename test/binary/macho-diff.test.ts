@@ -458,6 +458,5 @@ test('parseMachO agrees with llvm-objdump, llvm-nm and llvm-readobj on every fix
   }
   const msg = `compared ${files} Mach-O files (${slices} slices, ${symbols} symbols, ${fields} fields) with llvm-objdump / llvm-nm / llvm-readobj 14`;
   t.diagnostic(msg);
-  console.log(msg);
   assert.equal(files, Object.keys(fixtures).length);
 });

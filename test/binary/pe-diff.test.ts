@@ -318,7 +318,6 @@ test('agrees with llvm-readobj, llvm-objdump and osslsigncode on every PE fixtur
     assert.equal([...`${nested.stdout}${nested.stderr}`.matchAll(/^Signature Index: \d+/gm)].length, 2, 'nested.dll has two signatures');
     const message = `compared ${files.length} PE files with llvm-readobj, llvm-objdump and osslsigncode (${signatures} signatures)`;
     t.diagnostic(message);
-    console.log(message);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
