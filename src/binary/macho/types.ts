@@ -60,7 +60,7 @@ export interface FatArch extends CpuType {
   valid: boolean;
 }
 
-export interface MachOSlice {
+export interface MachOSlice extends CpuType {
   /** Absolute offset and size of this slice in the source (0 and the file size when thin). */
   offset: number;
   size: number;
@@ -68,14 +68,6 @@ export interface MachOSlice {
   magic: 'MH_MAGIC' | 'MH_MAGIC_64';
   bits: 32 | 64;
   endianness: 'little' | 'big';
-  cputype: number;
-  cputypeName: string;
-  /** Masked with ~CPU_SUBTYPE_MASK. */
-  cpusubtype: number;
-  cpusubtypeName: string;
-  /** High byte of the raw cpusubtype. */
-  capabilities: number;
-  arch: Arch;
   filetype: number;
   filetypeName: string;
   ncmds: number;
