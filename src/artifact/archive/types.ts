@@ -1,0 +1,112 @@
+/**
+ * What reading an archive (a wheel or JAR zip, an npm tarball) produces,
+ * whatever the container format: every entry with its inflated size and
+ * sha256, the content of the entries the caller asked to keep, and every
+ * problem found on the way. Reading never throws for bad input: a hostile or
+ * corrupt archive yields problems (and, if nothing can be read, a fatal one).
+ */
+import type { ByteSource } from '../../binary/source.ts';
+
+export interface ArchiveLimits {
+  /** Entries in the archive. */
+  maxEntries: number;
+  /** Inflated bytes of one entry. */
+  maxEntrySize: number;
+  /** Inflated bytes of all entries together. */
+  maxTotalSize: number;
+  /** Inflated / compressed, for entries that inflate beyond `ratioFloor` bytes (zip bombs). */
+  maxRatio: number;
+  ratioFloor: number;
+  /** Bytes of an entry name. */
+  maxPathLength: number;
+  /** Kept entries up to this size stay in memory; larger ones are spooled to a file. */
+  maxInMemory: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxEntries: 200_000,
+  maxEntrySize: 8 * 1024 ** 3,
+  maxTotalSize: 32 * 1024 ** 3,
+  maxRatio: 1000,
+  ratioFloor: 1024 * 1024,
+  maxPathLength: 4096,
+  maxInMemory: 16 * 1024 * 1024,
+};
+
+export type ArchiveProblemCode =
+  /** Not an archive of the expected kind, or its directory cannot be read at all. */
+  | 'unreadable'
+  /** An entry name with `..` segments, an absolute path, a drive letter or backslashes. */
+  | 'path-traversal'
+  /** A name that is empty, too long, not UTF-8, or holds control characters or NUL. */
+  | 'invalid-name'
+  | 'symlink'
+  /** A hard link, device, FIFO or other non-regular, non-directory entry. */
+  | 'special-file'
+  | 'duplicate-entry'
+  /** Two names that differ only in case (they collide on case-insensitive file systems). */
+  | 'case-collision'
+  | 'encrypted-entry'
+  | 'unsupported-compression'
+  | 'entry-too-large'
+  | 'compression-ratio'
+  | 'total-too-large'
+  | 'too-many-entries'
+  /** The local header disagrees with the central directory (name, method, sizes). */
+  | 'header-mismatch'
+  /** The inflated size or CRC differs from what the headers declare, or the data is corrupt. */
+  | 'corrupt-entry'
+  | 'leading-data'
+  | 'trailing-data'
+  /** Bytes between entries that no header accounts for (a place to hide content). */
+  | 'hidden-data';
+
+export interface ArchiveProblem {
+  code: ArchiveProblemCode;
+  /** The entry concerned, if any. */
+  path: string | null;
+  message: string;
+  /** True when the problem stopped the reading of the whole archive. */
+  fatal: boolean;
+}
+
+/** An entry's content kept for the caller: in memory, or spooled to a temporary file. */
+export type KeptContent = { kind: 'memory'; bytes: Uint8Array } | { kind: 'file'; path: string; size: number };
+
+export interface ArchiveEntry {
+  /** The name as stored (forward slashes). */
+  path: string;
+  isDirectory: boolean;
+  /** Inflated size as read (or as declared when the entry was not read). */
+  size: number;
+  compressedSize: number;
+  /** Unix mode from the external attributes, when the archive records one. */
+  mode: number | null;
+  /** sha256 of the inflated bytes, hex; null when the entry was not read (rejected or a directory). */
+  sha256: string | null;
+  /** Present when the caller asked to keep this entry and it was read in full. */
+  content: KeptContent | null;
+}
+
+export interface ArchiveScan {
+  format: 'zip' | 'tar';
+  /** Size and sha256 of the archive file itself. */
+  size: number;
+  sha256: string;
+  entries: ArchiveEntry[];
+  problems: ArchiveProblem[];
+}
+
+export interface ScanOptions {
+  limits?: Partial<ArchiveLimits>;
+  /**
+   * Whether to keep an entry's content, decided from its path and first bytes
+   * (up to 64 bytes; fewer for a shorter entry). Every entry is hashed either way.
+   */
+  keep(path: string, head: Uint8Array): boolean;
+  /** Directory for kept entries larger than `limits.maxInMemory`; the caller removes it. */
+  spoolDir: string;
+}
+
+/** A random-access source over kept content; `close` releases a spooled file's descriptor. */
+export type ContentSource = ByteSource & { close(): void };

@@ -1,0 +1,86 @@
+/**
+ * The vocabulary of an audit: checks and the findings they produce, the rules
+ * that run them, and the context a rule sees.
+ *
+ * Adding a check: write one module under src/rules/ that exports a Rule (its
+ * Checks, with their docs, and a `run`), list it in src/rules/index.ts, and
+ * add a fixture that triggers it. docs/checks.md is generated from the Checks.
+ */
+import type { ArtifactModel } from '../artifact/model.ts';
+import type { ArchiveScan } from '../artifact/archive/types.ts';
+import type { BinaryFacts } from '../binary/describe.ts';
+import type { ParsedBinary } from '../binary/index.ts';
+import type { Target } from '../target.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type ArtifactKind = 'wheel' | 'jar' | 'npm' | 'node-addon';
+
+/** One thing distaudit checks, with a stable id and the documentation users read. */
+export interface Check {
+  /** Stable id, `<family>.<problem>`, e.g. `elf.symbol-version-too-new`. Never reused for another meaning. */
+  id: string;
+  severity: Severity;
+  /** A short title, e.g. "Symbol version newer than the platform tag allows". */
+  title: string;
+  /** What it means and what fails for users when it happens (a paragraph, Markdown). */
+  explain: string;
+  /** How to fix it in general (Markdown); a finding's `hint` says it for the case at hand. */
+  fix: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  /** One line that names the culprit: the file, the symbol@version, the library. */
+  message: string;
+  /** Path inside the artifact, when the finding is about one file. */
+  file: string | null;
+  /** Ids of the targets this finding affects; empty when it affects the artifact as a whole. */
+  targets: string[];
+  /** Machine-readable details (symbol names, versions, libraries, offsets, expected vs found). */
+  evidence: Record<string, unknown>;
+  /** What to do about this finding. */
+  hint: string;
+}
+
+export type FindingInput = Omit<Finding, 'check' | 'severity' | 'file' | 'targets' | 'evidence' | 'hint'> &
+  Partial<Pick<Finding, 'file' | 'targets' | 'evidence' | 'hint' | 'severity'>>;
+
+/** A native binary found in the artifact (by its magic bytes), parsed. */
+export interface AuditedBinary {
+  path: string;
+  size: number;
+  sha256: string;
+  parsed: ParsedBinary;
+  /** One entry per binary; per slice for a fat Mach-O. */
+  facts: BinaryFacts[];
+}
+
+/** An entry whose magic says native binary but whose header could not be parsed. */
+export interface UnparsableBinary {
+  path: string;
+  offset: number;
+  reason: string;
+}
+
+export interface AuditContext {
+  artifact: ArtifactModel;
+  scan: ArchiveScan;
+  binaries: AuditedBinary[];
+  unparsable: UnparsableBinary[];
+  targets: Target[];
+  /** The text of an entry the artifact kind asked to keep (METADATA, RECORD, ...); null if absent or unreadable. */
+  text(path: string): string | null;
+  /** Records a finding of `check` (its severity unless the input overrides it). */
+  report(check: Check, finding: FindingInput): void;
+}
+
+/** A module of related checks, run over one artifact. */
+export interface Rule {
+  /** Module name, e.g. 'symbol-versions'. */
+  name: string;
+  kinds: ArtifactKind[];
+  checks: Check[];
+  run(ctx: AuditContext): void;
+}
