@@ -4,42 +4,52 @@
  * release, and the runtime ABI. Every claim (a wheel tag, a JAR native path, an
  * npm prebuild directory or package field) becomes one or more targets, and
  * every binary is checked against every target it must serve.
+ *
+ * The schema is the source of truth: the type is derived from it, and the
+ * report's published JSON Schema embeds it.
  */
-import type { Arch } from './binary/arch.ts';
+import { Type, type Static } from 'typebox';
+import { ARCHES } from './binary/arch.ts';
+import { Nullable } from './schema.ts';
 
-export type Os = 'linux' | 'macos' | 'windows' | 'android' | 'ios' | 'freebsd';
+export const OsSchema = Type.Enum(['linux', 'macos', 'windows', 'android', 'ios', 'freebsd'] as const);
+export type Os = Static<typeof OsSchema>;
 
-export type LibcKind = 'glibc' | 'musl' | 'bionic';
+export const LibcKindSchema = Type.Enum(['glibc', 'musl', 'bionic'] as const);
+export type LibcKind = Static<typeof LibcKindSchema>;
 
-/** The Python runtime a wheel target is for, from its python and abi tags. */
-export interface PythonAbi {
-  /** Interpreter tags, e.g. ['cp311'] or ['cp38', 'cp39']. */
-  interpreters: string[];
-  /**
-   * The ABI tag: 'cp311' (one CPython version's ABI), 'cp313t' (free-threaded),
-   * 'abi3' (the stable ABI from `minimum` on), or 'none' (no Python ABI: the
-   * binaries are loaded some other way, e.g. ctypes).
-   */
-  abi: string;
-  /** For abi3: the lowest CPython version the interpreter tags allow, e.g. '3.8'. */
-  minimum: string | null;
-}
+export const PythonAbiSchema = Type.Object(
+  {
+    interpreters: Type.Array(Type.String(), { description: "Interpreter tags, e.g. ['cp311'] or ['cp38', 'cp39']." }),
+    abi: Type.String({
+      description:
+        "The ABI tag: 'cp311' (one CPython version's ABI), 'cp313t' (free-threaded), 'abi3' (the stable ABI from `minimum` on), or 'none' (no Python ABI: binaries loaded some other way, e.g. ctypes).",
+    }),
+    minimum: Nullable(Type.String({ description: "For abi3: the lowest CPython version the interpreter tags allow, e.g. '3.8'." })),
+  },
+  { description: 'The Python runtime a wheel target is for, from its python and abi tags.' },
+);
+export type PythonAbi = Static<typeof PythonAbiSchema>;
 
-export interface Target {
-  /** Stable, readable key, e.g. 'linux-x86_64-glibc2.17', 'macos-arm64-11.0', 'windows-x86_64'. */
-  id: string;
-  os: Os;
-  arch: Arch;
-  /** Linux (and Android): which libc, and the oldest version the claim promises to support. */
-  libc: { kind: LibcKind; minVersion: string | null } | null;
-  /** The oldest OS release the claim promises (macOS deployment target, Android API level). */
-  minOs: string | null;
-  /** The policy the claim names, when it names one: 'manylinux_2_17', 'musllinux_1_2', 'macosx_11_0'. */
-  policy: string | null;
-  python: PythonAbi | null;
-  /** The claims this target was made from, as written, e.g. ['manylinux_2_17_x86_64', 'manylinux2014_x86_64']. */
-  claims: string[];
-}
+export const TargetSchema = Type.Object(
+  {
+    id: Type.String({ description: "Stable, readable key, e.g. 'linux-x86_64-glibc2.17', 'macos-arm64-11.0', 'windows-x86_64'." }),
+    os: OsSchema,
+    arch: Type.Enum(ARCHES),
+    libc: Nullable(
+      Type.Object(
+        { kind: LibcKindSchema, minVersion: Nullable(Type.String()) },
+        { description: 'Linux (and Android): which libc, and the oldest version the claim promises to support.' },
+      ),
+    ),
+    minOs: Nullable(Type.String({ description: 'The oldest OS release the claim promises (macOS deployment target, Android API level).' })),
+    policy: Nullable(Type.String({ description: "The policy the claim names, when it names one: 'manylinux_2_17', 'musllinux_1_2', 'macosx_11_0'." })),
+    python: Nullable(PythonAbiSchema),
+    claims: Type.Array(Type.String(), { description: "The claims this target was made from, as written, e.g. ['manylinux_2_17_x86_64', 'manylinux2014_x86_64']." }),
+  },
+  { $id: 'Target', description: 'One platform an artifact claims to support.' },
+);
+export type Target = Static<typeof TargetSchema>;
 
 /** The id of a target from its parts (one spelling everywhere). */
 export function targetId(t: Pick<Target, 'os' | 'arch' | 'libc' | 'minOs'>): string {

@@ -6,13 +6,16 @@
  * Checks, with their docs, and a `run`), list it in src/rules/index.ts, and
  * add a fixture that triggers it. docs/checks.md is generated from the Checks.
  */
+import { Type, type Static } from 'typebox';
 import type { ArtifactModel } from '../artifact/model.ts';
 import type { ArchiveScan } from '../artifact/archive/types.ts';
 import type { BinaryFacts } from '../binary/describe.ts';
 import type { ParsedBinary } from '../binary/index.ts';
 import type { Target } from '../target.ts';
+import { Nullable } from '../schema.ts';
 
-export type Severity = 'error' | 'warning' | 'info';
+export const SeveritySchema = Type.Enum(['error', 'warning', 'info'] as const);
+export type Severity = Static<typeof SeveritySchema>;
 
 export type ArtifactKind = 'wheel' | 'jar' | 'npm' | 'node-addon';
 
@@ -29,20 +32,20 @@ export interface Check {
   fix: string;
 }
 
-export interface Finding {
-  check: string;
-  severity: Severity;
-  /** One line that names the culprit: the file, the symbol@version, the library. */
-  message: string;
-  /** Path inside the artifact, when the finding is about one file. */
-  file: string | null;
-  /** Ids of the targets this finding affects; empty when it affects the artifact as a whole. */
-  targets: string[];
-  /** Machine-readable details (symbol names, versions, libraries, offsets, expected vs found). */
-  evidence: Record<string, unknown>;
-  /** What to do about this finding. */
-  hint: string;
-}
+
+export const FindingSchema = Type.Object(
+  {
+    check: Type.String({ description: 'The id of the check that produced it, e.g. `elf.symbol-version-too-new`.' }),
+    severity: SeveritySchema,
+    message: Type.String({ description: 'One line that names the culprit: the file, the symbol@version, the library.' }),
+    file: Nullable(Type.String({ description: 'Path inside the artifact, when the finding is about one file.' })),
+    targets: Type.Array(Type.String(), { description: 'Ids of the targets this finding affects; empty when it affects the artifact as a whole.' }),
+    evidence: Type.Record(Type.String(), Type.Unknown(), { description: 'Machine-readable details: symbol names, versions, libraries, offsets, expected vs found.' }),
+    hint: Type.String({ description: 'What to do about this finding.' }),
+  },
+  { $id: 'Finding' },
+);
+export type Finding = Static<typeof FindingSchema>;
 
 export type FindingInput = Omit<Finding, 'check' | 'severity' | 'file' | 'targets' | 'evidence' | 'hint'> &
   Partial<Pick<Finding, 'file' | 'targets' | 'evidence' | 'hint' | 'severity'>>;
