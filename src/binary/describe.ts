@@ -6,68 +6,56 @@
  *
  * Every fact comes from the bytes; file names are never consulted.
  */
-import type { Arch } from './arch.ts';
+import { Type, type Static } from 'typebox';
+import { ARCHES } from './arch.ts';
+import { Nullable } from '../schema.ts';
 import type { ParsedBinary } from './index.ts';
 import type { ElfFile } from './elf/parse.ts';
 import type { MachOSlice } from './macho/parse.ts';
 import type { PeFile } from './pe/parse.ts';
 import { compareVersions, splitVersionName } from '../version.ts';
 
-export type BinaryKind = 'executable' | 'shared-library' | 'bundle' | 'object' | 'other';
+export const BinaryKindSchema = Type.Enum(['executable', 'shared-library', 'bundle', 'object', 'other'] as const);
+export type BinaryKind = Static<typeof BinaryKindSchema>;
 
-/**
- * glibc / musl / bionic (Android) for dynamically linked ELF files; `static` for
- * ELF files without a dynamic section; null when the bytes do not say (a
- * library with no libc dependency, or any non-ELF file).
- */
-export type Libc = 'glibc' | 'musl' | 'bionic' | 'static';
+export const LibcSchema = Type.Enum(['glibc', 'musl', 'bionic', 'static'] as const, {
+  description:
+    'glibc / musl / bionic (Android) for dynamically linked ELF files; `static` for ELF files without a dynamic section; null when the bytes do not say (a library with no libc dependency, or any non-ELF file).',
+});
+export type Libc = Static<typeof LibcSchema>;
 
-/** Code signature kinds, as far as can be told without cryptographic verification. */
-export type SignatureKind =
-  | 'none'
-  /** Mach-O: CS_ADHOC | CS_LINKER_SIGNED and no CMS (what ld64 / lld -adhoc_codesign write). */
-  | 'adhoc (linker-signed)'
-  /** Mach-O: CS_ADHOC from codesign -s - (an empty CMS blob, requirements). */
-  | 'adhoc'
-  /** Mach-O with a non-empty CMS signature (Developer ID, Apple Development...). */
-  | 'cms (unverified)'
-  /** PE with a WIN_CERT_TYPE_PKCS_SIGNED_DATA certificate. */
-  | 'authenticode (unverified)';
+export const SignatureKindSchema = Type.Enum(['none', 'adhoc (linker-signed)', 'adhoc', 'cms (unverified)', 'authenticode (unverified)'] as const, {
+  description:
+    'As far as can be told without cryptographic verification. Mach-O: `adhoc (linker-signed)` = CS_ADHOC | CS_LINKER_SIGNED and no CMS (ld64 / lld -adhoc_codesign); `adhoc` = CS_ADHOC from codesign -s - (empty CMS blob); `cms (unverified)` = a non-empty CMS signature (Developer ID...). PE: `authenticode (unverified)` = a WIN_CERT_TYPE_PKCS_SIGNED_DATA certificate.',
+});
+export type SignatureKind = Static<typeof SignatureKindSchema>;
 
-export interface BinaryFacts {
-  format: 'elf' | 'macho' | 'pe';
-  /** Absolute offset of this slice in a fat Mach-O; 0 otherwise. */
-  sliceOffset: number;
-  arch: Arch;
-  bits: 32 | 64;
-  endianness: 'little' | 'big';
-  kind: BinaryKind;
-  libc: Libc | null;
-  /** Why `libc` was decided (the interpreter, a NEEDED entry, a note), for messages. */
-  libcEvidence: string | null;
-  /** Libraries loaded at start: DT_NEEDED; every Mach-O dylib load command; PE imported and delay-imported DLLs. */
-  needed: string[];
-  /** PE DLLs loaded only on first call (delay imports), also listed in `needed`. */
-  delayLoaded: string[];
-  /** DT_SONAME, LC_ID_DYLIB, or the PE export directory's DLL name. */
-  installName: string | null;
-  /** ELF DT_RPATH entries, or Mach-O LC_RPATH paths. */
-  rpath: string[];
-  /** ELF DT_RUNPATH entries. */
-  runpath: string[];
-  /** PT_INTERP / LC_LOAD_DYLINKER. */
-  interpreter: string | null;
-  /** Highest version required per versioned family: { GLIBC: '2.34', GLIBCXX: '3.4.29', ... }. */
-  versionFloors: Record<string, string>;
-  /** Mach-O minimum OS: from LC_BUILD_VERSION, else LC_VERSION_MIN_*. */
-  minOs: { platform: string; version: string } | null;
-  signature: SignatureKind;
-  /** Mach-O CodeDirectory team id, when a CMS-signed slice carries one. */
-  teamId: string | null;
-  /** ELF: a PT_GNU_STACK segment marked executable (true), or no PT_GNU_STACK at all (null: the loader's default). */
-  executableStack: boolean | null;
-  anomalies: number;
-}
+export const BinaryFactsSchema = Type.Object(
+  {
+    format: Type.Enum(['elf', 'macho', 'pe'] as const),
+    sliceOffset: Type.Number({ description: 'Absolute offset of this slice in a fat Mach-O; 0 otherwise.' }),
+    arch: Type.Enum(ARCHES),
+    bits: Type.Union([Type.Literal(32), Type.Literal(64)]),
+    endianness: Type.Enum(['little', 'big'] as const),
+    kind: BinaryKindSchema,
+    libc: Nullable(LibcSchema),
+    libcEvidence: Nullable(Type.String({ description: 'Why `libc` was decided (the interpreter, a NEEDED entry, a note), for messages.' })),
+    needed: Type.Array(Type.String(), { description: 'Libraries loaded at start: DT_NEEDED; every Mach-O dylib load command; PE imported and delay-imported DLLs.' }),
+    delayLoaded: Type.Array(Type.String(), { description: 'PE DLLs loaded only on first call (delay imports), also listed in `needed`.' }),
+    installName: Nullable(Type.String({ description: "DT_SONAME, LC_ID_DYLIB, or the PE export directory's DLL name." })),
+    rpath: Type.Array(Type.String(), { description: 'ELF DT_RPATH entries, or Mach-O LC_RPATH paths.' }),
+    runpath: Type.Array(Type.String(), { description: 'ELF DT_RUNPATH entries.' }),
+    interpreter: Nullable(Type.String({ description: 'PT_INTERP / LC_LOAD_DYLINKER.' })),
+    versionFloors: Type.Record(Type.String(), Type.String(), { description: "Highest version required per versioned family: { GLIBC: '2.34', GLIBCXX: '3.4.29', ... }." }),
+    minOs: Nullable(Type.Object({ platform: Type.String(), version: Type.String() }, { description: 'Mach-O minimum OS: from LC_BUILD_VERSION, else LC_VERSION_MIN_*.' })),
+    signature: SignatureKindSchema,
+    teamId: Nullable(Type.String({ description: 'Mach-O CodeDirectory team id, when a CMS-signed slice carries one.' })),
+    executableStack: Nullable(Type.Boolean({ description: "ELF: a PT_GNU_STACK segment marked executable (true), or no PT_GNU_STACK at all (null: the loader's default)." })),
+    anomalies: Type.Number({ description: 'How many anomalies the parser reported for the file.' }),
+  },
+  { $id: 'BinaryFacts', description: 'What a binary (or one slice of a fat Mach-O) is, in one vocabulary for ELF, Mach-O and PE.' },
+);
+export type BinaryFacts = Static<typeof BinaryFactsSchema>;
 
 export function describe(bin: ParsedBinary): BinaryFacts[] {
   switch (bin.format) {

@@ -40,3 +40,16 @@ export function sniff(src: ByteSource): SniffedFormat {
   }
   return 'unknown';
 }
+
+/**
+ * Whether the first bytes of a file could open a native binary: the test an
+ * archive reader applies to decide what to keep before the whole entry is
+ * read. It errs on the side of keeping (an `MZ` file is kept even though its
+ * PE signature lies beyond the head); `sniff` on the full content decides.
+ */
+export function mightBeNative(head: Uint8Array): boolean {
+  if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a) return true;
+  if (head.length < 8) return false;
+  const kind = sniff({ size: head.length, read: (o, n) => head.subarray(o, o + n) });
+  return kind === 'elf' || kind === 'macho' || kind === 'macho-fat';
+}

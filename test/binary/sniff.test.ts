@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sniff } from '../../src/binary/sniff.ts';
+import { mightBeNative, sniff } from '../../src/binary/sniff.ts';
 import type { ByteSource } from '../../src/binary/source.ts';
 import { bytesSource } from '../../src/binary/source.ts';
 
@@ -57,4 +57,14 @@ test('short and empty inputs are unknown', () => {
   assert.equal(sniff(bytesSource(new Uint8Array(0))), 'unknown');
   assert.equal(sniff(bytesSource(Uint8Array.from([0x7f, 0x45]))), 'unknown');
   assert.equal(sniff(bytesSource(be32(0xcafebabe))), 'unknown');
+});
+
+test('the head test keeps every native binary and no Java class or text', () => {
+  assert.equal(mightBeNative(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0])), true);
+  assert.equal(mightBeNative(be32(0xcffaedfe, 0)), true);
+  assert.equal(mightBeNative(be32(0xcafebabe, 2)), true);
+  assert.equal(mightBeNative(Uint8Array.from([0x4d, 0x5a, 0x90, 0])), true);
+  assert.equal(mightBeNative(be32(0xcafebabe, 61)), false);
+  assert.equal(mightBeNative(new TextEncoder().encode('#!/usr/bin/env python\n')), false);
+  assert.equal(mightBeNative(new Uint8Array(0)), false);
 });
