@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- <name>...]`: elf (default) — parse throughput vs readelf;
- * fuzz — a long fuzz run with a fresh seed.
+ * zip — scanning a large zip vs `unzip -p`; fuzz — a long fuzz run with a fresh seed.
  */
 import { elfThroughput } from './elf-throughput.ts';
 import { fuzzLong } from './fuzz-long.ts';
+import { zipScan } from './zip-scan.ts';
 
 const names = process.argv.slice(2);
 const wanted = names.length > 0 ? names : ['elf'];
@@ -11,8 +12,9 @@ let ok = true;
 for (const name of wanted) {
   if (name === 'elf') elfThroughput();
   else if (name === 'fuzz') ok = (await fuzzLong()) && ok;
+  else if (name === 'zip') zipScan();
   else {
-    console.error(`unknown benchmark '${name}' (elf, fuzz)`);
+    console.error(`unknown benchmark '${name}' (elf, zip, fuzz)`);
     process.exit(2);
   }
 }

@@ -2,38 +2,42 @@
 /**
  * The distaudit command line.
  *
+ *   distaudit audit <file...> [--format F] [--fail-on S] [--output FILE]
  *   distaudit inspect <file...> [--json] [--relocations]
  *
- * Exit codes: 0 success, 1 a file could not be read or parsed, 2 bad usage.
+ * Exit codes are in USAGE below and docs/cli.md.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { toolVersion } from './tool.ts';
+import { auditFile } from './audit/audit.ts';
+import { FORMATS, render, type Format } from './report/render.ts';
+import type { Report } from './report/schema.ts';
+import { RULES } from './rules/index.ts';
 import { inspectFile, type InspectResult } from './inspect/inspect.ts';
 import { renderInspectText } from './inspect/text.ts';
 
 const USAGE = `usage: distaudit <command> [options]
 
 commands:
+  audit <file...>     audit artifacts (Python wheels) before release
+      --format F      text (default), json, markdown, sarif, junit
+      --fail-on S     error (default), warning, never: the severity that fails the run
+      --output FILE   write the report there instead of standard output
   inspect <file...>   print what the ELF / Mach-O / PE parsers read from each file
       --json          everything the parser read, as JSON (default: a readable summary)
       --relocations   include every ELF dynamic relocation entry (JSON)
   help                this text
   version             the distaudit version
 
-exit codes: 0 success, 1 a file could not be read or parsed, 2 bad usage`;
+exit codes:
+  audit:   0 no finding at or above --fail-on, 1 the gate failed, 2 bad usage or an unreadable input file
+  inspect: 0 success, 1 a file could not be read or parsed, 2 bad usage`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 type Print = (s: string) => void;
-
-/** The version in our package.json, found upwards from this module (src/ under tsx, dist/src/ when built). */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function inspect(args: string[], out: Print, err: Print): number {
   const { values, positionals } = parseArgs({
@@ -63,15 +67,57 @@ function inspect(args: string[], out: Print, err: Print): number {
   return code;
 }
 
-export function main(argv: string[], out: Print = (s) => void process.stdout.write(s), err: Print = (s) => void process.stderr.write(s + '\n')): number {
+const FAIL_ON = ['error', 'warning', 'never'] as const;
+
+async function audit(args: string[], out: Print, err: Print): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      output: { type: 'string' },
+    },
+  });
+  const format = values.format as Format;
+  const failOn = values['fail-on'] as (typeof FAIL_ON)[number];
+  if (!FORMATS.includes(format)) return usage(err, `--format must be one of ${FORMATS.join(', ')}`);
+  if (!FAIL_ON.includes(failOn)) return usage(err, `--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  if (positionals.length === 0) return usage(err, 'distaudit audit: name at least one file');
+
+  const reports: Report[] = [];
+  for (const path of positionals) {
+    try {
+      reports.push(await auditFile(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      err(`distaudit audit: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+      return EXIT.usage;
+    }
+  }
+  const text = render(reports, format, RULES.flatMap((r) => r.checks));
+  if (values.output) writeFileSync(values.output, text);
+  else out(text);
+  const gate = (r: Report) => (failOn === 'never' ? false : failOn === 'warning' ? r.overall.errors + r.overall.warnings > 0 : r.overall.errors > 0);
+  return reports.some(gate) ? EXIT.failed : EXIT.ok;
+}
+
+function usage(err: Print, message: string): number {
+  err(`${message}\n\n${USAGE}`);
+  return EXIT.usage;
+}
+
+export async function main(argv: string[], out: Print = (s) => void process.stdout.write(s), err: Print = (s) => void process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'audit':
+        return await audit(rest, out, err);
       case 'inspect':
         return inspect(rest, out, err);
       case 'version':
       case '--version':
-        out(version() + '\n');
+        out(toolVersion() + '\n');
         return EXIT.ok;
       case 'help':
       case '--help':
@@ -95,5 +141,5 @@ export function main(argv: string[], out: Print = (s) => void process.stdout.wri
 
 // Run when executed (directly, or through the npm bin symlink), not when imported by tests.
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -85,19 +85,24 @@ export function versionFloors(names: Iterable<string>): Record<string, string> {
 }
 
 const MUSL_NEEDED = /^(libc\.so|libc\.musl-[a-z0-9_]+\.so\.1|ld-musl-[a-z0-9_]+\.so\.1)$/;
+/** glibc's own libraries: GLIBC_* versions needed from these (and only these) say glibc. libgcc_s defines GLIBC_2.0 even in musl builds. */
+const GLIBC_LIBS = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|libresolv\.so\.2|libanl\.so\.1|libnsl\.so\.1|libmvec\.so\.1|libcrypt\.so\.1|ld-linux[^/]*\.so\.\d+|ld64\.so\.[12])$/;
 
-function elfLibc(elf: ElfFile): { libc: Libc | null; evidence: string | null } {
+/** Which C library an ELF file was linked against, and the evidence, strongest first. */
+export function elfLibc(elf: ElfFile): { libc: Libc | null; evidence: string | null } {
   const interp = elf.interpreter;
   if (interp?.includes('ld-musl')) return { libc: 'musl', evidence: `interpreter ${interp}` };
   if (interp?.includes('/system/bin/linker')) return { libc: 'bionic', evidence: `interpreter ${interp}` };
   if (elf.notes.some((n) => n.name === 'Android')) return { libc: 'bionic', evidence: 'Android note (.note.android.ident)' };
   if (interp && /\/ld-linux|\/ld\.so|\/ld64\.so/.test(interp)) return { libc: 'glibc', evidence: `interpreter ${interp}` };
-  const glibcNeed = elf.versionNeeds.find((n) => n.versions.some((v) => v.name.startsWith('GLIBC_')));
-  if (glibcNeed) return { libc: 'glibc', evidence: `GLIBC_* versions needed from ${glibcNeed.file}` };
   const needed = elf.dynamic?.needed ?? [];
   const musl = needed.find((n) => MUSL_NEEDED.test(n));
   if (musl) return { libc: 'musl', evidence: `NEEDED ${musl}` };
   if (needed.includes('libc.so.6')) return { libc: 'glibc', evidence: 'NEEDED libc.so.6' };
+  const versions = elf.versionNeeds.find((n) => GLIBC_LIBS.test(n.file) && n.versions.some((v) => v.name.startsWith('GLIBC_')));
+  if (versions) return { libc: 'glibc', evidence: `GLIBC_* versions needed from ${versions.file}` };
+  const glibc = needed.find((n) => GLIBC_LIBS.test(n) && !n.startsWith('ld64'));
+  if (glibc) return { libc: 'glibc', evidence: `NEEDED ${glibc}` };
   if (!elf.dynamic && elf.header.typeName !== 'REL') return { libc: 'static', evidence: 'no dynamic section' };
   return { libc: null, evidence: null };
 }

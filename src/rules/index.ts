@@ -1,7 +1,26 @@
 /**
  * Every rule distaudit runs, in report order. Adding a check: add its module
- * here (see src/audit/types.ts).
+ * here (see src/audit/types.ts), then `npm run docs`.
  */
 import type { Rule } from '../audit/types.ts';
+import { archiveRule } from './archive/archive.ts';
+import { unparsableRule } from './binary/unparsable.ts';
+import { binaryPlatformRule } from './binary/platform.ts';
+import { WHEEL_RULES } from './wheel/index.ts';
+import { LINUX_RULES } from './linux/index.ts';
+import { macosRule } from './macos/macos.ts';
+import { windowsRule } from './windows/windows.ts';
+import { abi3Rule } from './python/abi3.ts';
+import { initFunctionRule } from './python/init-function.ts';
 
-export const RULES: Rule[] = [];
+export const RULES: Rule[] = [
+  archiveRule,
+  unparsableRule,
+  binaryPlatformRule,
+  ...WHEEL_RULES,
+  ...LINUX_RULES,
+  macosRule,
+  windowsRule,
+  abi3Rule,
+  initFunctionRule,
+];

@@ -10,6 +10,7 @@ import { describe, versionFloors, type BinaryFacts } from '../../src/binary/desc
 import { elfFixtures } from '../fixtures/elf.ts';
 import { machoFixtures } from '../fixtures/macho.ts';
 import { peFixtures } from '../fixtures/pe.ts';
+import { linuxFixtures } from '../fixtures/linux.ts';
 import { DATA_AT, blob, codeDirectory, lc, machO64, superBlob, u32le } from './macho-builders.ts';
 
 function factsOf(path: string): BinaryFacts[] {
@@ -32,7 +33,7 @@ test('a glibc library: libc from its GLIBC_* needs, floor from its newest symbol
   const f = only(elf['glibc-x86_64.so']!);
   assert.deepEqual([f.format, f.arch, f.bits, f.kind, f.libc], ['elf', 'x86_64', 64, 'shared-library', 'glibc']);
   assert.equal(f.versionFloors.GLIBC, '2.36');
-  assert.match(f.libcEvidence ?? '', /GLIBC_\* versions needed from libc\.so\.6/);
+  assert.equal(f.libcEvidence, 'NEEDED libc.so.6');
 });
 
 test('a musl library is told from glibc by NEEDED libc.so', () => {
@@ -127,4 +128,10 @@ test('PE: bitness from the optional header, signature from the certificate table
   assert.equal(only(pe['signed.dll']).signature, 'authenticode (unverified)');
   assert.equal(only(pe['x64.dll']).signature, 'none');
   assert.equal(only(pe['hello.exe']).kind, 'executable');
+});
+
+test('a musl library that needs GLIBC_2.0 from a bundled libgcc_s is still musl (libgcc_s defines GLIBC_* nodes in musl builds too)', () => {
+  const f = only(linuxFixtures()['ext-musl-unwind.so']!);
+  assert.equal(f.libc, 'musl');
+  assert.match(f.libcEvidence ?? '', /^NEEDED libc\.(so|musl-x86_64\.so\.1)$/);
 });

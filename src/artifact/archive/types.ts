@@ -56,6 +56,8 @@ export type ArchiveProblemCode =
   | 'header-mismatch'
   /** The inflated size or CRC differs from what the headers declare, or the data is corrupt. */
   | 'corrupt-entry'
+  /** Two entries share bytes (one entry's data holds another's header): the overlap zip-bomb construction. */
+  | 'overlapping-entries'
   | 'leading-data'
   | 'trailing-data'
   /** Bytes between entries that no header accounts for (a place to hide content). */

@@ -28,7 +28,7 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
     id: 'archive.invalid-name',
     severity: 'error',
     title: 'An entry name is invalid',
-    explain: 'An entry name is empty, too long, not valid UTF-8, or contains NUL or control characters. File systems and tools disagree about such names.',
+    explain: 'An entry name is empty, too long (or has a path component over 255 bytes), not valid UTF-8, or contains NUL, control or bidirectional-override characters. File systems and tools disagree about such names, and bidirectional overrides make a name display as something it is not.',
     fix: 'Use plain UTF-8 relative paths.',
   },
   symlink: {
@@ -41,15 +41,15 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
   'special-file': {
     id: 'archive.special-file',
     severity: 'error',
-    title: 'The archive contains a device, FIFO or hard link',
-    explain: 'Only regular files and directories belong in a package archive.',
+    title: 'The archive contains a device, FIFO or other special file',
+    explain: 'Only regular files and directories belong in a package archive; an entry whose Unix mode says device, FIFO or socket (or, in a tarball, a hard link) cannot be installed portably.',
     fix: 'Remove the entry.',
   },
   'duplicate-entry': {
     id: 'archive.duplicate-entry',
     severity: 'error',
     title: 'Two entries have the same name',
-    explain: `Which of two same-named entries gets installed depends on the tool: Python's zipfile takes the last, others the first. ${PARSER_DIFFERENTIAL}`,
+    explain: `Which of two same-named entries gets installed depends on the tool: Python's zipfile takes the last, others the first. distaudit reads and checks both copies. ${PARSER_DIFFERENTIAL}`,
     fix: 'Rebuild the archive so every name appears once.',
   },
   'case-collision': {
@@ -115,9 +115,17 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
     explain: 'The inflated data does not match the size or CRC-32 its headers declare, or does not inflate. pip fails with `Bad CRC-32` or `Error -3 while decompressing data`.',
     fix: 'Rebuild the archive; check the upload was not truncated or altered.',
   },
+  'overlapping-entries': {
+    id: 'archive.overlapping-entries',
+    severity: 'error',
+    title: 'Entries overlap each other',
+    explain: `Two entries share bytes: one entry's data contains another's local header, or both point at the same header. This is how non-recursive zip bombs make a few kilobytes inflate to gigabytes, and how different tools are made to see different files. The overlapping entries were not inflated. ${PARSER_DIFFERENTIAL}`,
+    fix: 'Rebuild the archive with a standard zip writer.',
+  },
   'leading-data': {
     id: 'archive.leading-data',
     severity: 'error',
+    // JARs may legitimately start with a launcher script; the JAR audit will say so per kind.
     title: 'Bytes before the first entry',
     explain: `The archive starts with bytes that belong to no entry (a prepended file, a self-extractor stub). ${PARSER_DIFFERENTIAL}`,
     fix: 'Upload the archive as the build tool wrote it.',
@@ -133,7 +141,7 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
     id: 'archive.hidden-data',
     severity: 'error',
     title: 'Bytes between entries that no header accounts for',
-    explain: `Data sits between entries, or between the last entry and the central directory, where no tool will list it. ${PARSER_DIFFERENTIAL}`,
+    explain: `Data sits where no tool will list it: between entries, after an entry's deflate stream, between the last entry and the central directory, in central-directory bytes beyond the counted entries, or between the central directory and the end record. ${PARSER_DIFFERENTIAL}`,
     fix: 'Rebuild the archive with a standard zip writer.',
   },
 };

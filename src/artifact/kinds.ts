@@ -1,0 +1,31 @@
+/**
+ * Artifact kinds plug into the audit through this interface: which entries to
+ * keep as text, how to build the model from the archive, which targets the
+ * model claims, and the kind-specific summary in the report. The file name
+ * picks the reader (the content then has to bear it out: a `.whl` that is not
+ * a zip is reported as unreadable, not trusted).
+ */
+import type { ArchiveScan } from './archive/types.ts';
+import type { ArtifactModel } from './model.ts';
+import type { ArtifactKind, AuditContext, Finding } from '../audit/types.ts';
+import type { Report } from '../report/schema.ts';
+import type { Target } from '../target.ts';
+import { wheelReader } from './wheel/reader.ts';
+
+export interface ArtifactReader {
+  kind: ArtifactKind;
+  /** Whether a file of this name is this kind. */
+  matches(fileName: string): boolean;
+  /** Entries whose text the model or the rules need (kept in memory). */
+  keepText(path: string): boolean;
+  model(fileName: string, scan: ArchiveScan, text: (path: string) => string | null): ArtifactModel;
+  targets(model: ArtifactModel): Target[];
+  /** Kind-specific facts for the report, from the context and the findings the rules made. */
+  summary(ctx: AuditContext, findings: readonly Finding[]): Partial<Pick<Report, 'wheel'>>;
+}
+
+export const READERS: readonly ArtifactReader[] = [wheelReader];
+
+export function readerFor(fileName: string): ArtifactReader | null {
+  return READERS.find((r) => r.matches(fileName)) ?? null;
+}
