@@ -21,7 +21,10 @@ test('the wheel reader: kind, names it takes, kept texts', () => {
   assert.ok(wheelReader.matches('demo-1.0-py3-none-any.whl'));
   assert.ok(!wheelReader.matches('demo-1.0.tar.gz'));
   assert.ok(wheelReader.keepText('demo-1.0.dist-info/RECORD'));
-  assert.ok(!wheelReader.keepText('demo/__init__.py'));
+  // Package __init__.py files are kept: the Windows rules look there for os.add_dll_directory.
+  assert.ok(wheelReader.keepText('demo/__init__.py'));
+  assert.ok(!wheelReader.keepText('demo/core.py'));
+  assert.ok(!wheelReader.keepText('demo/_ext.cpython-311-x86_64-linux-gnu.so'));
 });
 
 test('a correct wheel passes every wheel rule through the pipeline', async () => {

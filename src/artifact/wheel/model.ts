@@ -69,9 +69,13 @@ export interface WheelModel {
   record: RecordFile | null;
 }
 
-const KEPT = /^[^/]+\.dist-info\/(?:METADATA|WHEEL|RECORD)$/;
+const KEPT = /^[^/]+\.dist-info\/(?:METADATA|WHEEL|RECORD)$|(^|\/)__init__\.py$/;
 
-/** Whether the pipeline must keep an entry's text for `readWheelModel`: METADATA, WHEEL and RECORD of top-level .dist-info directories. */
+/**
+ * Whether the pipeline must keep an entry's text: METADATA, WHEEL and RECORD
+ * of top-level .dist-info directories for `readWheelModel`, and package
+ * `__init__.py` files, where the Windows rules look for `os.add_dll_directory`.
+ */
 export function wheelKeepText(path: string): boolean {
   return KEPT.test(path);
 }

@@ -37,6 +37,9 @@ export const JUNK_FILE: Check = {
     'package under `src/<name>` and let only it be found. Never build from a dirty tree with `__pycache__` directories.',
 };
 
+/** Non-binary files smaller than this are not compared for duplicates. */
+const DUPLICATE_MIN_SIZE = 16 * 1024;
+
 export const DUPLICATE_FILE: Check = {
   id: 'wheel.duplicate-file',
   severity: 'warning',
@@ -45,6 +48,7 @@ export const DUPLICATE_FILE: Check = {
     'The same bytes appear under more than one path. For native libraries this is dead weight (a 200 MB CUDA library shipped twice) and, for ' +
     'shared libraries, two copies that each get loaded with their own global state. It usually comes from a build directory packaged by accident ' +
     '(`build/lib/...`), an extension copied next to its build output, or a library both vendored and grafted (check-wheel-contents W002). ' +
+    'Native binaries are always compared; other files only from 16 KiB up (identical small stubs such as `.pyi` files are common and harmless). ' +
     'Empty files, `__init__.py`, `py.typed` and the .dist-info directory are not compared.',
   fix: 'Package each file once: exclude the build directory, and let one tool (auditwheel / delocate / delvewheel) bundle each library.',
 };
@@ -154,10 +158,13 @@ export const wheelContentsRule: Rule = {
       });
     }
 
-    // Duplicates by content.
+    // Duplicates by content: native binaries, and files large enough to matter
+    // (identical small stubs such as .pyi files are common and harmless).
+    const binaryPaths = new Set(ctx.binaries.map((b) => b.path));
     const bySha = new Map<string, { size: number; paths: string[] }>();
     for (const e of files) {
       if (!e.sha256 || e.size === 0 || inDistInfo(e.path)) continue;
+      if (!binaryPaths.has(e.path) && e.size < DUPLICATE_MIN_SIZE) continue;
       const base = e.path.slice(e.path.lastIndexOf('/') + 1);
       if (NOT_COMPARED.has(base)) continue;
       const g = bySha.get(e.sha256) ?? { size: e.size, paths: [] };

@@ -6,7 +6,7 @@ import type { Check, Rule } from '../../audit/types.ts';
 import { canonicalizeName, escapeName } from '../../artifact/wheel/filename.ts';
 import { splitDistInfoName } from '../../artifact/wheel/model.ts';
 import { sameVersion } from '../../artifact/wheel/pep440.ts';
-import { tripleText } from '../../artifact/wheel/tags.ts';
+import { tripleText, expandTagSets } from '../../artifact/wheel/tags.ts';
 import { listSome, wheelOf } from './common.ts';
 
 export const DIST_INFO_MISSING: Check = {
@@ -176,7 +176,8 @@ export const wheelDistInfoRule: Rule = {
     if (f) {
       const fromName = f.tags.map(tripleText);
       const inName = new Set(fromName);
-      const inWheel = new Set(w.tags);
+      // Some tools (maturin) write the compressed set on one Tag line; compare what it stands for.
+      const inWheel = new Set(w.tags.flatMap(expandTagLine));
       const missing = fromName.filter((t) => !inWheel.has(t));
       const extra = [...inWheel].filter((t) => !inName.has(t));
       if (missing.length || extra.length) {
@@ -193,3 +194,11 @@ export const wheelDistInfoRule: Rule = {
     }
   },
 };
+
+/** 'cp312-cp312-a.b' → ['cp312-cp312-a', 'cp312-cp312-b']; a line that is not a triple stays as written. */
+function expandTagLine(line: string): string[] {
+  const parts = line.split('-');
+  if (parts.length !== 3) return [line];
+  const [py, abi, plat] = parts as [string, string, string];
+  return expandTagSets(py.split('.'), abi.split('.'), plat.split('.')).map(tripleText);
+}
