@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binaryPlatformRule } from '../../src/rules/binary/platform.ts';
-import { isPythonExtension } from '../../src/rules/binary/extension.ts';
+import { extensionInitVersion } from '../../src/rules/python/extension-name.ts';
 import { auditedBinary } from '../support/audit-context.ts';
 import { readFileSync } from 'node:fs';
 import { machoFixtures } from '../fixtures/macho.ts';
@@ -19,10 +19,10 @@ const U2 = [macos('x86_64', '11.0', 'macosx_11_0_universal2'), macos('arm64', '1
 const WIN64 = windows('x86_64', 'win_amd64');
 
 test('every format tells a Python extension module by its exported init function', () => {
-  assert.ok(isPythonExtension(auditedBinary('demo/_plain.cpython-311-x86_64-linux-gnu.so', readFileSync(fx['ext-plain.so']!))));
-  assert.ok(!isPythonExtension(auditedBinary('demo/other.so', readFileSync(fx['ext-plain.so']!))));
-  assert.ok(isPythonExtension(auditedBinary('demo.cpython-311-darwin.so', readFileSync(macho['demo.cpython-311-darwin.so']))));
-  assert.ok(!isPythonExtension(auditedBinary('demo/x64.dll', readFileSync(pe['x64.dll']))));
+  assert.equal(extensionInitVersion(auditedBinary('demo/_plain.cpython-311-x86_64-linux-gnu.so', readFileSync(fx['ext-plain.so']!))), 3);
+  assert.equal(extensionInitVersion(auditedBinary('demo/other.so', readFileSync(fx['ext-plain.so']!))), null);
+  assert.equal(extensionInitVersion(auditedBinary('demo.cpython-311-darwin.so', readFileSync(macho['demo.cpython-311-darwin.so']))), 3);
+  assert.equal(extensionInitVersion(auditedBinary('demo/x64.dll', readFileSync(pe['x64.dll']))), null);
 });
 
 test('binary.format-mismatch: an ELF extension in a Windows wheel is an error, a stray DLL in a manylinux wheel a warning', () => {

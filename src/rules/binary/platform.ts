@@ -13,7 +13,7 @@ import type { AuditedBinary, Check, Rule } from '../../audit/types.ts';
 import type { Arch } from '../../binary/arch.ts';
 import type { Os, Target } from '../../target.ts';
 import { wheelArchOf } from '../../policy/linux.ts';
-import { isPythonExtension } from './extension.ts';
+import { extensionInitVersion } from '../python/extension-name.ts';
 
 export const BINARY_FORMAT_MISMATCH: Check = {
   id: 'binary.format-mismatch',
@@ -120,7 +120,7 @@ export const binaryPlatformRule: Rule = {
     for (const bin of ctx.binaries) {
       const problems = problemsOf(bin, ctx.targets);
       if (problems.length === 0) continue;
-      const loaded = isPythonExtension(bin) || loadedByOthers(bin, ctx.binaries);
+      const loaded = extensionInitVersion(bin) !== null || loadedByOthers(bin, ctx.binaries);
       const groups = new Map<string, Problem[]>();
       for (const p of problems) {
         const key = `${p.kind}\0${p.what}\0${p.needs}`;

@@ -8,7 +8,7 @@ import type { AuditContext, AuditedBinary } from '../../audit/types.ts';
 import type { ElfFile } from '../../binary/elf/parse.ts';
 import type { Target } from '../../target.ts';
 import { policyForTarget, wheelArchOf, type TargetPolicy, type WheelArch } from '../../policy/linux.ts';
-import { pythonExtensionVersion } from './elf-facts.ts';
+import { extensionInitVersion } from '../python/extension-name.ts';
 import { elfLibc } from '../../binary/describe.ts';
 import { basename, installPath } from './layout.ts';
 import { LOAD_BUDGET, LoadBudgetExceeded, simulateLoad, type ElfObject, type LoadEdge, type LoaderFlavour, type ObjectIndex } from './loader.ts';
@@ -76,7 +76,7 @@ export function linuxContext(ctx: AuditContext): LinuxContext {
   for (const b of ctx.binaries) {
     if (b.parsed.format !== 'elf') continue;
     const elf: ElfFile = b.parsed;
-    objects.push({ path: b.path, install: installPath(b.path), elf, binary: b, extension: pythonExtensionVersion(b.path, elf), libc: elfLibc(elf), arch: wheelArchOf(elf.header.arch) });
+    objects.push({ path: b.path, install: installPath(b.path), elf, binary: b, extension: extensionInitVersion({ path: b.path, parsed: elf }), libc: elfLibc(elf), arch: wheelArchOf(elf.header.arch) });
   }
   const index = new Map(objects.map((o) => [o.install, o as ElfObject]));
   const neededNames = new Set(objects.flatMap((o) => o.elf.dynamic?.needed ?? []));

@@ -48,7 +48,8 @@ import {
   type WheelArch,
 } from '../../policy/linux.ts';
 import { basename, dirname, joinPath, normalizePath } from './layout.ts';
-import { neededVersions, pythonExtensionVersion, undefinedNonWeak, x86IsaLevel, type X86IsaLevel } from './elf-facts.ts';
+import { neededVersions, undefinedNonWeak, x86IsaLevel, type X86IsaLevel } from './elf-facts.ts';
+import { extensionInitVersion } from '../python/extension-name.ts';
 
 export interface TagBinary {
   /** Path in the wheel. */
@@ -555,7 +556,7 @@ function computeTag(binaries: readonly TagBinary[], archIn: WheelArch | null, li
     }
     platformWheel = true;
     for (const [lib, vs] of versionsOf(bin.elf)) addVersions(versioned, lib, vs);
-    const py = pythonExtensionVersion(bin.path, bin.elf);
+    const py = extensionInitVersion({ path: bin.path, parsed: bin.elf });
     if (py !== null) {
       if (policies === null) return emptyResult(arch, libc, `couldn't detect libc for python extension ${bin.path}`, ignored);
       pyTrees.set(bin.path, tree);

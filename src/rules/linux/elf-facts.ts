@@ -71,19 +71,4 @@ export function x86IsaLevel(elf: ElfFile): X86IsaLevel | null {
   return null;
 }
 
-/**
- * Whether a file is a Python extension module the way auditwheel decides it:
- * a defined function `PyInit_<name>` (Python 3), `init<name>` or
- * `_cffi_pypyinit_<name>` (Python 2 / PyPy 2), where <name> is the file name
- * up to its first dot. Returns the Python major version, or null.
- */
-export function pythonExtensionVersion(path: string, elf: ElfFile): 2 | 3 | null {
-  const mod = path.slice(path.lastIndexOf('/') + 1).split('.', 1)[0]!;
-  const init: Record<string, 2 | 3> = { [`init${mod}`]: 2, [`PyInit_${mod}`]: 3, [`_cffi_pypyinit_${mod}`]: 2 };
-  for (const s of elf.dynamicSymbols) {
-    if (s.defined && s.typeName === 'FUNC' && Object.hasOwn(init, s.name)) return init[s.name]!;
-  }
-  return null;
-}
-
 /** glibc's own libraries: GLIBC_* versions needed from these (and only these) say the file was linked against glibc. */

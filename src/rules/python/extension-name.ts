@@ -10,6 +10,8 @@
  * initFunctionName('_core');                                       // 'PyInit__core'
  * ```
  */
+import punycode from 'punycode/punycode.js';
+import type { AuditedBinary } from '../../audit/types.ts';
 
 export interface ExtensionFileName {
   /** The module name: the file name up to the extension suffix. */
@@ -33,59 +35,49 @@ export function extensionFileName(path: string): ExtensionFileName | null {
   return null;
 }
 
-/**
- * Punycode (RFC 3492) of a string, as Python's `str.encode('punycode')`
- * writes it: the basic code points, a '-' when there were any, then the
- * encoded rest.
- */
-export function punycode(input: string): string {
-  const base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700;
-  const cps = [...input].map((c) => c.codePointAt(0)!);
-  let out = cps.filter((c) => c < 0x80).map((c) => String.fromCharCode(c)).join('');
-  const b = out.length;
-  let h = b;
-  if (b > 0) out += '-';
-  let n = 128, delta = 0, bias = 72;
-  const digit = (d: number) => String.fromCharCode(d < 26 ? d + 97 : d + 22);
-  const adapt = (d: number, numPoints: number, first: boolean) => {
-    d = first ? Math.floor(d / damp) : d >> 1;
-    d += Math.floor(d / numPoints);
-    let k = 0;
-    while (d > ((base - tMin) * tMax) >> 1) {
-      d = Math.floor(d / (base - tMin));
-      k += base;
-    }
-    return k + Math.floor(((base - tMin + 1) * d) / (d + skew));
-  };
-  while (h < cps.length) {
-    const m = Math.min(...cps.filter((c) => c >= n));
-    delta += (m - n) * (h + 1);
-    n = m;
-    for (const c of cps) {
-      if (c < n) delta++;
-      if (c === n) {
-        let q = delta;
-        for (let k = base; ; k += base) {
-          const t = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
-          if (q < t) break;
-          out += digit(t + ((q - t) % (base - t)));
-          q = Math.floor((q - t) / (base - t));
-        }
-        out += digit(q);
-        bias = adapt(delta, h + 1, h === b);
-        delta = 0;
-        h++;
-      }
-    }
-    delta++;
-    n++;
-  }
-  return out;
-}
-
 /** `PyInit_<module>`, or for a non-ASCII name `PyInitU_<punycode with - as _>` (PEP 489). */
 export function initFunctionName(module: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(module)) return `PyInit_${module}`;
-  return `PyInitU_${punycode(module).replace(/-/g, '_')}`;
+  return `PyInitU_${punycode.encode(module).replace(/-/g, '_')}`;
+}
+
+/** The module name the import system and auditwheel use for a file: its name up to the first dot. */
+export function moduleNameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).split('.', 1)[0]!;
+}
+
+/**
+ * The init functions a module named `module` may export, with the Python
+ * major version each implies: `PyInit_<name>` (3), `init<name>` and
+ * `_cffi_pypyinit_<name>` (Python 2 / PyPy 2).
+ */
+export function initFunctions(module: string): Map<string, 2 | 3> {
+  return new Map([
+    [initFunctionName(module), 3],
+    [`init${module}`, 2],
+    [`_cffi_pypyinit_${module}`, 2],
+  ]);
+}
+
+/**
+ * Whether a native binary is a Python extension module, for any format: the
+ * Python major version of the init function it exports for its own file name,
+ * or null when it exports none (auditwheel's test, extended to Mach-O, whose C
+ * symbols carry a leading '_', and PE exports).
+ */
+export function extensionInitVersion(bin: Pick<AuditedBinary, 'path' | 'parsed'>): 2 | 3 | null {
+  const init = initFunctions(moduleNameOf(bin.path));
+  const p = bin.parsed;
+  const names: Iterable<string> =
+    p.format === 'elf'
+      ? p.dynamicSymbols.filter((s) => s.defined && s.typeName === 'FUNC').map((s) => s.name)
+      : p.format === 'macho'
+        ? p.slices.flatMap((sl) => sl.symbols.filter((s) => s.defined && s.external && s.name?.startsWith('_')).map((s) => s.name!.slice(1)))
+        : (p.exports?.functions ?? []).flatMap((f) => f.names);
+  for (const n of names) {
+    const v = init.get(n);
+    if (v) return v;
+  }
+  return null;
 }

@@ -10,7 +10,8 @@ import type { AuditContext, Check, Rule } from '../../audit/types.ts';
 import type { PeFile } from '../../binary/pe/types.ts';
 import type { Target } from '../../target.ts';
 import { compareVersions } from '../../version.ts';
-import { interpreterVersions, parseAbiTag, pythonClaim } from '../python/abi-tag.ts';
+import { interpreterVersions, pythonClaim } from '../python/abi-tag.ts';
+import { parseAbiTag } from '../../artifact/wheel/tags.ts';
 import { PYTHON_DLL } from '../python/symbols.ts';
 import { enclosingInits, filesByName, resolveDll, type DllResolution } from './dll-resolution.ts';
 
@@ -100,6 +101,7 @@ export function acceptedPythonDlls(target: Target): string[] | null {
       return ['python3.dll'];
     case 'none':
       return ['python3.dll', ...interpreterVersions(target).map((v) => `python${v.replace('.', '')}.dll`)];
+    case 'pypy':
     case 'other':
       return null;
   }
