@@ -21,7 +21,6 @@
  * is sorted and stable, and `about.date` changes only when some fact does.
  * `--only` re-records the matching wheels and keeps the others as they are.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -44,19 +43,10 @@ import {
   type PypiWheel,
 } from '../../test/support/pypi.ts';
 import { parseObjdumpMachO, parseReadobjCoff, parseReadobjElf } from './tool-output.ts';
+import { VENV_PINS, ensureVenv, run, venvBin, type Run } from '../../test/support/python-tools.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** Versions pinned in the venv: the tools and the data they decide with. */
-const VENV_PINS = [
-  'auditwheel==6.8.2',
-  'pyelftools==0.33',
-  'abi3audit==0.0.26',
-  'abi3info==2026.9.25',
-  'delocate==0.13.0',
-  'macholib==1.16.4',
-  'packaging==26.3',
-];
 
 interface Selection {
   project: string;
@@ -128,60 +118,6 @@ const SELECTION: Selection[] = [
   { project: 'psutil', version: '7.0.0', filename: 'psutil-7.0.0-cp37-abi3-win32.whl', why: 'abi3 win32' },
 ];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], opts: { allowFail?: boolean; cwd?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const r = spawnSync(cmd, args, {
-    encoding: 'utf8',
-    cwd: opts.cwd,
-    maxBuffer: 1 << 30,
-    env: { ...process.env, LC_ALL: 'C', NO_COLOR: '1', TERM: 'dumb', COLUMNS: '200', PYTHONDONTWRITEBYTECODE: '1', ...opts.env },
-  });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`, { cause: r.error });
-  const out = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  if (out.code !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${out.code}: ${out.stderr || out.stdout}`);
-  return out;
-}
-
-function venvDir(): string {
-  return join(cacheRoot(), 'corpus', 'venv');
-}
-
-function venvBin(tool: string): string {
-  return join(venvDir(), 'bin', tool);
-}
-
-function ensureVenv(): Record<string, string> {
-  const py = venvBin('python');
-  if (!existsSync(py)) {
-    console.log(`creating ${venvDir()}`);
-    run('python3', ['-m', 'venv', venvDir()]);
-  }
-  const freeze = () =>
-    Object.fromEntries(
-      run(py, ['-m', 'pip', 'freeze', '--all'])
-        .stdout.split('\n')
-        .flatMap((l) => {
-          const m = /^([A-Za-z0-9_.-]+)==(\S+)$/.exec(l.trim());
-          return m?.[1] && m[2] ? [[m[1].toLowerCase().replace(/_/g, '-'), m[2]] as const] : [];
-        }),
-    );
-  let have = freeze();
-  const missing = VENV_PINS.filter((p) => {
-    const [name = '', version] = p.split('==');
-    return have[name] !== version;
-  });
-  if (missing.length > 0) {
-    console.log(`pip install ${VENV_PINS.join(' ')}`);
-    run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...VENV_PINS]);
-    have = freeze();
-  }
-  return have;
-}
 
 function firstLine(s: string): string {
   return s.trim().split('\n')[0]?.trim() ?? '';

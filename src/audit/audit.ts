@@ -9,10 +9,10 @@
  * unknown kind or a malformed binary is a finding in the report. Only I/O
  * errors on the file itself (missing, unreadable) are thrown, as Node errors.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ArchiveLimits, ArchiveScan } from '../artifact/archive/types.ts';
+import type { ArchiveLimits, ArchiveScan, KeptContent } from '../artifact/archive/types.ts';
 import { scanZip } from '../artifact/archive/zip.ts';
 import { contentSource } from '../artifact/archive/content.ts';
 import { readerFor } from '../artifact/kinds.ts';
@@ -51,32 +51,52 @@ export const UNSUPPORTED_KIND: Check = {
   fix: 'Pass a `.whl` file.',
 };
 
-function parseBinaries(scan: ArchiveScan): { binaries: AuditedBinary[]; unparsable: UnparsableBinary[] } {
-  const binaries: AuditedBinary[] = [];
-  const unparsable: UnparsableBinary[] = [];
-  for (const e of scan.entries) {
-    if (!e.content || e.sha256 === null) continue;
-    const src = contentSource(e.content);
-    try {
-      if (!mightBeNative(src.read(0, Math.min(64, src.size)))) continue;
-      const parsed = parseBinary(src);
-      if (parsed) binaries.push({ path: e.path, size: e.size, sha256: e.sha256, parsed, facts: describe(parsed) });
-    } catch (err) {
-      if (!(err instanceof BinaryParseError)) throw err;
-      unparsable.push({ path: e.path, offset: err.offset, reason: err.reason });
-    } finally {
-      src.close();
-    }
-  }
-  return { binaries, unparsable };
-}
+/** Kept text entries larger than this are not read (none of the texts we keep is legitimately near it). */
+const MAX_TEXT = 64 * 1024 * 1024;
 
 function keptText(scan: ArchiveScan): (path: string) => string | null {
   const byPath = new Map(scan.entries.map((e) => [e.path, e]));
   return (path) => {
     const c = byPath.get(path)?.content;
-    return c?.kind === 'memory' ? decodeUtf8(c.bytes) : null;
+    if (!c) return null;
+    if (c.kind === 'memory') return decodeUtf8(c.bytes);
+    return c.size <= MAX_TEXT ? readFileSync(c.path, 'utf8') : null;
   };
+}
+
+/** Only the defined symbols some rule looks at are listed (imports always are). */
+function definedSymbolFilter(rules: readonly Rule[]): (name: string) => boolean {
+  const patterns = rules.flatMap((r) => (r.definedSymbols ? [r.definedSymbols] : []));
+  return (name) => patterns.some((p) => p.test(name));
+}
+
+/**
+ * Parses native binaries as the archive reader finishes each one, so only one
+ * binary's bytes are held at a time; returns whether the content can be freed.
+ */
+class BinaryCollector {
+  readonly binaries: AuditedBinary[] = [];
+  readonly unparsable: UnparsableBinary[] = [];
+  constructor(
+    private readonly keepText: (path: string) => boolean,
+    private readonly keepDefinedSymbol: (name: string) => boolean,
+  ) {}
+
+  consume(path: string, content: KeptContent, sha256: string): boolean {
+    const src = contentSource(content);
+    try {
+      if (!mightBeNative(src.read(0, Math.min(64, src.size)))) return false;
+      const parsed = parseBinary(src, { keepDefinedSymbol: this.keepDefinedSymbol });
+      if (parsed) this.binaries.push({ path, size: src.size, sha256, parsed, facts: describe(parsed) });
+      return parsed !== null || !this.keepText(path);
+    } catch (err) {
+      if (!(err instanceof BinaryParseError)) throw err;
+      this.unparsable.push({ path, offset: err.offset, reason: err.reason });
+      return true;
+    } finally {
+      src.close();
+    }
+  }
 }
 
 export async function auditFile(path: string, options: AuditOptions = {}): Promise<Report> {
@@ -105,17 +125,23 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
     };
   }
 
+  const rules = (options.rules ?? RULES).filter((r) => r.kinds.includes(reader.kind));
   const spoolDir = mkdtempSync(join(tmpdir(), 'distaudit-'));
   try {
+    const collector = new BinaryCollector((p) => reader.keepText(p), definedSymbolFilter(rules));
     // scanZip reports bad archives as problems; it throws only for I/O on the file itself.
-    const scan = await scanZip(path, { limits: options.limits, keep: (p, head) => reader.keepText(p) || mightBeNative(head), spoolDir });
-    const { binaries, unparsable } = parseBinaries(scan);
+    const scan = await scanZip(path, {
+      limits: options.limits,
+      keep: (p, head) => reader.keepText(p) || mightBeNative(head),
+      consume: (p, content, sha256) => collector.consume(p, content, sha256),
+      spoolDir,
+    });
+    const { binaries, unparsable } = collector;
     const text = keptText(scan);
     const artifact = reader.model(file, scan, text);
     const targets = reader.targets(artifact);
     const ctx: AuditContext = { artifact, scan, binaries, unparsable, targets, text, report };
 
-    const rules = (options.rules ?? RULES).filter((r) => r.kinds.includes(reader.kind));
     for (const rule of rules) {
       try {
         rule.run(ctx);

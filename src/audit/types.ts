@@ -85,5 +85,12 @@ export interface Rule {
   name: string;
   kinds: ArtifactKind[];
   checks: Check[];
+  /**
+   * The defined (exported) symbols this rule looks at, by the name the binary
+   * stores (Mach-O C symbols carry a leading '_'). The audit lists only the
+   * defined symbols some rule asks for — imports are always listed — so a
+   * library exporting 200,000 C++ symbols does not cost 100 MB.
+   */
+  definedSymbols?: RegExp;
   run(ctx: AuditContext): void;
 }

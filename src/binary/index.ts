@@ -18,18 +18,26 @@ import { parsePe, type PeFile } from './pe/parse.ts';
 export type ParsedBinary = ElfFile | MachOFile | PeFile;
 
 export interface ParseOptions {
-  elf?: ElfParseOptions;
+  elf?: Omit<ElfParseOptions, 'keepDefinedSymbol'>;
+  /**
+   * Which defined symbols to list, in every format (ELF dynamic symbols,
+   * Mach-O defined nlist symbols by their stored name, PE exports by name);
+   * undefined (imported) symbols are always listed. Default: all. The audit
+   * keeps only the names its rules look at: a library exporting 200,000 C++
+   * symbols would otherwise cost about 100 MB.
+   */
+  keepDefinedSymbol?: (name: string) => boolean;
 }
 
 export function parseBinary(src: ByteSource, options: ParseOptions = {}): ParsedBinary | null {
   switch (sniff(src)) {
     case 'elf':
-      return parseElf(src, options.elf);
+      return parseElf(src, { ...options.elf, keepDefinedSymbol: options.keepDefinedSymbol });
     case 'macho':
     case 'macho-fat':
-      return parseMachO(src);
+      return parseMachO(src, { keepDefinedSymbol: options.keepDefinedSymbol });
     case 'pe':
-      return parsePe(src);
+      return parsePe(src, { keepDefinedSymbol: options.keepDefinedSymbol });
     default:
       return null;
   }

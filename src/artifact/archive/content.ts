@@ -41,6 +41,12 @@ export class Spool {
   }
 }
 
+/** Frees kept content the caller is done with: memory goes back to the budget, a spooled file is deleted. */
+export function releaseContent(c: KeptContent, budget: MemoryBudget): void {
+  if (c.kind === 'memory') budget.remaining += c.bytes.length;
+  else rmSync(c.path, { force: true });
+}
+
 /** How much kept content the scan may still hold in memory. */
 export interface MemoryBudget {
   remaining: number;

@@ -108,6 +108,13 @@ export interface ScanOptions {
   keep(path: string, head: Uint8Array): boolean;
   /** Directory for kept entries larger than `limits.maxInMemory`; the caller removes it. */
   spoolDir: string;
+  /**
+   * Called as soon as a kept entry has been read in full and verified (size,
+   * CRC-32), in archive order. Return true when done with the content: the
+   * scan then frees it at once (memory, or the spooled file) and the entry's
+   * `content` is null. This keeps peak memory at one entry, not all of them.
+   */
+  consume?(path: string, content: KeptContent, sha256: string): boolean;
 }
 
 /** A random-access source over kept content; `close` releases a spooled file's descriptor. */

@@ -46,7 +46,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
-import { EntryCollector, Spool, type MemoryBudget } from './content.ts';
+import { EntryCollector, Spool, releaseContent, type MemoryBudget } from './content.ts';
 import { formatBytes, IN_MEMORY_BUDGET_FACTOR, resolveLimits } from './limits.ts';
 import { checkEntryName, decodeName, entryLabel, lazyLabel, NameIndex, quoteName } from './names.ts';
 import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ArchiveProblemCode, ArchiveScan, ScanOptions } from './types.ts';
@@ -823,6 +823,10 @@ async function readContents(r: FileReader, recs: Rec[], limits: ArchiveLimits, o
     const done = collector.finish();
     rec.sha256 = done.sha256;
     rec.content = done.content;
+    if (done.content && options.consume?.(name, done.content, done.sha256)) {
+      releaseContent(done.content, budget);
+      rec.content = null;
+    }
   }
 }
 

@@ -54,6 +54,11 @@ export type { ElfRelocation, ElfRelocationTable } from './relocations.ts';
 export interface ElfParseOptions {
   /** Also list each dynamic relocation (the summary of each table is always there). */
   relocations?: boolean;
+  /**
+   * Which defined dynamic symbols to list (undefined ones always are); the
+   * rest are counted in `omittedDefinedSymbols`. Default: all.
+   */
+  keepDefinedSymbol?: (name: string) => boolean;
 }
 
 export type SymbolCountSource = 'section' | 'DT_HASH' | 'DT_GNU_HASH';
@@ -72,7 +77,10 @@ export interface ElfFile {
   gnuProperties: ElfGnuProperties | null;
   /** null for files without a dynamic section (static executables, objects). */
   dynamic: ElfDynamic | null;
+  /** Every undefined dynamic symbol, and the defined ones `options.keepDefinedSymbol` kept (all by default). */
   dynamicSymbols: ElfSymbol[];
+  /** Defined dynamic symbols left out by `options.keepDefinedSymbol`. */
+  omittedDefinedSymbols: number;
   /** Where the dynamic symbol count came from; null when there is no dynamic symbol table. */
   symbolCountSource: SymbolCountSource | null;
   /** Each way of counting the dynamic symbols the file allows (they agree in a well-formed file). */
@@ -116,7 +124,7 @@ export function parseElf(src: ByteSource, options: ElfParseOptions = {}): ElfFil
   const dynstr = table ? dynamicStrings(ctx, table) : null;
   const dynamic = table ? dynamicInfo(table, dynstr, log) : null;
 
-  const syms = readDynamicSymbolTable(ctx, entries, dynstr);
+  const syms = readDynamicSymbolTable(ctx, entries, dynstr, options.keepDefinedSymbol);
 
   const { needs, defs } = readVersionTables(ctx, entries, dynstr);
   if (syms.symbols.length > 0 && (needs.length > 0 || defs.length > 0)) {
@@ -162,6 +170,7 @@ export function parseElf(src: ByteSource, options: ElfParseOptions = {}): ElfFil
     gnuProperties: log.attempt('elf.gnu-property', () => gnuProperties(reader, propertyNotes, header.machine, is64, log)) ?? null,
     dynamic,
     dynamicSymbols: syms.symbols,
+    omittedDefinedSymbols: syms.omitted,
     symbolCountSource: syms.source,
     symbolCounts: syms.counts,
     versionNeeds: needs,
@@ -237,17 +246,18 @@ function dynamicStrings(ctx: Ctx, table: DynamicTable): StringTable | null {
 
 interface SymbolTableResult {
   symbols: ElfSymbol[];
+  omitted: number;
   count: number;
   source: SymbolCountSource | null;
   counts: { section: number | null; hash: number | null; gnuHash: number | null };
 }
 
-function readDynamicSymbolTable(ctx: Ctx, entries: readonly ElfDynamicEntry[], dynstr: StringTable | null): SymbolTableResult {
+function readDynamicSymbolTable(ctx: Ctx, entries: readonly ElfDynamicEntry[], dynstr: StringTable | null, keepDefined?: (name: string) => boolean): SymbolTableResult {
   const { reader, log, raw } = ctx;
   const entsize = symbolEntrySize(raw.is64);
   const section = ctx.sections.find((s) => s.type === SHT.DYNSYM);
   const counts: SymbolTableResult['counts'] = { section: null, hash: null, gnuHash: null };
-  const empty: SymbolTableResult = { symbols: [], count: 0, source: null, counts };
+  const empty: SymbolTableResult = { symbols: [], omitted: 0, count: 0, source: null, counts };
 
   if (section) {
     if (section.entsize !== entsize && section.entsize !== 0) log.add(0, 'elf.dynsym.entsize', `SHT_DYNSYM sh_entsize is ${section.entsize}, not ${entsize}`);
@@ -294,10 +304,10 @@ function readDynamicSymbolTable(ctx: Ctx, entries: readonly ElfDynamicEntry[], d
         if (v) strtab = new StringTable(v, reader);
       }
     }
-    return { symbols: readSymbols(reader, view, n, raw.is64, strtab, log), n };
+    return { ...readSymbols(reader, view, n, raw.is64, strtab, log, keepDefined), n };
   });
   if (!result) return { ...empty, source };
-  return { symbols: result.symbols, count: result.n, source, counts };
+  return { symbols: result.symbols, omitted: result.omitted, count: result.n, source, counts };
 }
 
 /** The versym array for `count` symbols: DT_VERSYM, else the SHT_GNU_versym section. */

@@ -14,7 +14,7 @@
  *
  * @example
  *   const n = countFromGnuHash(reader, { offset: 0x2f0, length: 0x1000 }, true);  // 2345
- *   const syms = readSymbols(symView, n, true, strtab, log);
+ *   const { symbols } = readSymbols(reader, symView, n, true, strtab, log);
  *   syms[1];  // { name: 'pthread_create', bindName: 'GLOBAL', defined: false, … }
  */
 import type { AnomalyLog } from '../errors.ts';
@@ -66,7 +66,21 @@ export function symbolEntrySize(is64: boolean): number {
  * anomaly for the table; an entry with a value or size of 2^53 or more is left
  * out (the rest keep their `index`).
  */
-export function readSymbols(reader: Reader, view: View, count: number, is64: boolean, strtab: StringTable | null, log: AnomalyLog): ElfSymbol[] {
+/**
+ * `keepDefined`, when given, decides which defined symbols become objects
+ * (undefined ones always do); the others are only counted in `omitted`. A
+ * library exporting 200,000 C++ symbols costs about 100 MB as objects, and the
+ * audit looks at few of them.
+ */
+export function readSymbols(
+  reader: Reader,
+  view: View,
+  count: number,
+  is64: boolean,
+  strtab: StringTable | null,
+  log: AnomalyLog,
+  keepDefined?: (name: string) => boolean,
+): { symbols: ElfSymbol[]; omitted: number } {
   const entsize = symbolEntrySize(is64);
   if (!view.has(0, count * entsize)) view.fail(0, `${count} symbols do not fit in ${view.length} bytes`);
   reader.spend(count, view.base);
@@ -79,6 +93,7 @@ export function readSymbols(reader: Reader, view: View, count: number, is64: boo
   let badNames = 0;
   let firstBad = 0;
   let badValues = 0;
+  let omitted = 0;
   for (let i = 0; i < count; i++) {
     const o = i * entsize;
     const nameOff = dv.getUint32(o, le);
@@ -107,6 +122,10 @@ export function readSymbols(reader: Reader, view: View, count: number, is64: boo
         if (badNames++ === 0) firstBad = nameOff;
       } else name = s;
     }
+    if (keepDefined && shndx !== SHN_UNDEF && !keepDefined(name)) {
+      omitted++;
+      continue;
+    }
     const type = info & 0xf;
     const bind = info >> 4;
     const visibility = other & 0x3;
@@ -129,7 +148,7 @@ export function readSymbols(reader: Reader, view: View, count: number, is64: boo
   }
   if (badValues > 0) log.add(view.base, 'elf.dynsym.range', `${badValues} symbol(s) with a value or size of 2^53 or more left out`);
   if (badNames > 0 && strtab) log.add(strtab.base, 'elf.dynsym.name', `${badNames} symbol name(s) outside the ${strtab.length}-byte string table or unterminated (first at +${firstBad})`);
-  return out;
+  return { symbols: out, omitted };
 }
 
 /** Names for every 4-bit type / bind and 2-bit visibility, computed once. */

@@ -39,7 +39,16 @@ import type { MachOFile, MachOSlice, ByteRange } from './types.ts';
 
 export type * from './types.ts';
 
-export function parseMachO(src: ByteSource): MachOFile {
+export interface MachOParseOptions {
+  /**
+   * Which defined symbols to list (undefined ones always are), by the name as
+   * stored (C symbols carry a leading '_'); the rest are counted in each
+   * slice's `omittedDefinedSymbols`. Default: all.
+   */
+  keepDefinedSymbol?: (name: string) => boolean;
+}
+
+export function parseMachO(src: ByteSource, options: MachOParseOptions = {}): MachOFile {
   const budget = Budget.forSize(src.size, 'macho');
   const top = new Reader(src, 'macho', false, budget);
   const log = new AnomalyLog();
@@ -53,7 +62,7 @@ export function parseMachO(src: ByteSource): MachOFile {
       if (!a.valid) return;
       const sliceLog = new AnomalyLog();
       try {
-        const slice = parseSlice(windowSource(src, a.offset, a.size), a.offset, budget, sliceLog);
+        const slice = parseSlice(windowSource(src, a.offset, a.size), a.offset, budget, sliceLog, options);
         if (slice.cputype !== a.cputype || slice.cpusubtype !== a.cpusubtype) {
           sliceLog.add(0, 'macho.fat.arch-mismatch', `fat_arch ${i} says ${a.cputypeName}/${a.cpusubtype} but the slice header says ${slice.cputypeName}/${slice.cpusubtype}`);
         }
@@ -73,7 +82,7 @@ export function parseMachO(src: ByteSource): MachOFile {
     return { format: 'macho', fat, slices, anomalies: log.list() };
   }
   if (!isThinMagic(magic)) top.fail(0, `not a Mach-O file: magic 0x${magic.toString(16).padStart(8, '0')}`);
-  const slice = parseSlice(src, 0, budget, log);
+  const slice = parseSlice(src, 0, budget, log, options);
   return { format: 'macho', fat: null, slices: [slice], anomalies: log.list() };
 }
 
@@ -82,7 +91,7 @@ export function parseMachO(src: ByteSource): MachOFile {
  * offset (recorded, not used for reading). Anomalies go to `log` with
  * slice-relative offsets.
  */
-function parseSlice(src: ByteSource, base: number, budget: Budget, log: AnomalyLog): MachOSlice {
+function parseSlice(src: ByteSource, base: number, budget: Budget, log: AnomalyLog, options: MachOParseOptions): MachOSlice {
   const reader = new Reader(src, 'macho', true, budget);
   const header = parseMachHeader(reader);
   const lc = parseLoadCommands(reader, header, log);
@@ -107,10 +116,11 @@ function parseSlice(src: ByteSource, base: number, budget: Budget, log: AnomalyL
 
   let symbols: MachOSlice['symbols'] = [];
   let stabCount = 0;
+  let omittedDefinedSymbols = 0;
   if (lc.symtab) {
     const st = lc.symtab;
-    const table = log.attempt('macho.symtab', () => parseSymbols(reader, header, st, lc.ordinalNames, log));
-    if (table) ({ symbols, stabCount } = table);
+    const table = log.attempt('macho.symtab', () => parseSymbols(reader, header, st, lc.ordinalNames, log, options.keepDefinedSymbol));
+    if (table) ({ symbols, stabCount, omitted: omittedDefinedSymbols } = table);
   }
 
   let codeSignature: MachOSlice['codeSignature'] = null;
@@ -160,6 +170,7 @@ function parseSlice(src: ByteSource, base: number, budget: Budget, log: AnomalyL
     dysymtab: lc.dysymtab,
     symbols,
     stabCount,
+    omittedDefinedSymbols,
     codeSignature,
   };
 }

@@ -36,10 +36,18 @@ import type { MachOSymbol, SymtabInfo } from './types.ts';
 export interface SymbolTable {
   symbols: MachOSymbol[];
   stabCount: number;
+  omitted: number;
 }
 
-
-export function parseSymbols(reader: Reader, header: MachHeader, symtab: SymtabInfo, ordinalNames: (string | null)[], log: AnomalyLog): SymbolTable {
+/** `keepDefined`, when given, decides which defined symbols are listed (see ParseOptions in ../index.ts); the others are counted. */
+export function parseSymbols(
+  reader: Reader,
+  header: MachHeader,
+  symtab: SymtabInfo,
+  ordinalNames: (string | null)[],
+  log: AnomalyLog,
+  keepDefined?: (name: string) => boolean,
+): SymbolTable {
   const entSize = header.bits === 64 ? NLIST_64_SIZE : NLIST_SIZE;
   const { symoff, nsyms, stroff, strsize } = symtab;
   // Fails (→ anomaly for the whole table) unless all nsyms entries lie in the slice.
@@ -56,6 +64,7 @@ export function parseSymbols(reader: Reader, header: MachHeader, symtab: SymtabI
   let firstBadName = -1;
   let badOrdinals = 0;
   let bigValues = 0;
+  let omitted = 0;
   for (let i = 0; i < nsyms; i++) {
     const e = i * entSize;
     reader.spend(1, symoff + e);
@@ -95,6 +104,10 @@ export function parseSymbols(reader: Reader, header: MachHeader, symtab: SymtabI
       }
     }
     const defined = kind !== N_UNDF && kind !== N_PBUD;
+    if (defined && keepDefined && !keepDefined(name ?? '')) {
+      omitted++;
+      continue;
+    }
     symbols.push({
       name,
       type: symbolTypeName(nType),
@@ -120,7 +133,7 @@ export function parseSymbols(reader: Reader, header: MachHeader, symtab: SymtabI
     log.add(symoff, 'macho.symtab.ordinal', `${badOrdinals} undefined symbols name a library ordinal beyond the ${ordinalNames.length} dylibs loaded`);
   }
   if (bigValues > 0) log.add(symoff, 'macho.symtab.value', `${bigValues} symbols have an n_value of 2^53 or more (given as null)`);
-  return { symbols, stabCount };
+  return { symbols, stabCount, omitted };
 }
 
 /** The NUL-terminated name at `strx`, or null if it starts or runs outside the table. */

@@ -103,6 +103,8 @@ export interface MachOSlice extends CpuType {
   symbols: MachOSymbol[];
   /** Number of debugging (N_STAB) entries skipped. */
   stabCount: number;
+  /** Defined symbols left out by the parse option `keepDefinedSymbol`. */
+  omittedDefinedSymbols: number;
   codeSignature: CodeSignature | null;
 }
 

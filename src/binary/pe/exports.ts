@@ -35,7 +35,8 @@ function table(img: PeImage, rva: number, count: number, entrySize: number, what
   return img.reader.view(at.offset, count * entrySize, what);
 }
 
-export function parseExports(img: PeImage, dir: DataDirectory | undefined, log: AnomalyLog): ExportTable | null {
+/** `keep`, when given, decides which exports are listed by their names (see ParseOptions in ../index.ts); the others are counted. */
+export function parseExports(img: PeImage, dir: DataDirectory | undefined, log: AnomalyLog, keep?: (name: string) => boolean): ExportTable | null {
   if (!dir || dir.rva === 0) return null;
   const d = img.view(dir.rva, SIZEOF.EXPORT_DIRECTORY, 'export directory');
   const nameRva = d.u32(12);
@@ -71,11 +72,16 @@ export function parseExports(img: PeImage, dir: DataDirectory | undefined, log: 
   }
 
   const functions: ExportedFunction[] = [];
+  let omitted = 0;
   for (let i = 0; i < nFuncs && eat; i++) {
     img.reader.spend(1, eat.base + i * 4);
     const rva = eat.u32(i * 4);
     const names = namesOf.get(i) ?? [];
     if (rva === 0 && names.length === 0) continue;
+    if (keep && !names.some(keep)) {
+      omitted++;
+      continue;
+    }
     const ordinal = ordinalBase + i;
     if (rva >= dir.rva && rva - dir.rva < dir.size) {
       const forwarder = log.attempt('pe.exports.forwarder', () => img.cstr(rva, 'export forwarder', MAX_DLL_NAME));
@@ -94,5 +100,6 @@ export function parseExports(img: PeImage, dir: DataDirectory | undefined, log: 
     numberOfFunctions,
     numberOfNames,
     functions,
+    omitted,
   };
 }

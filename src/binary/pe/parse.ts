@@ -38,7 +38,12 @@ import type { PeFile } from './types.ts';
 
 export type * from './types.ts';
 
-export function parsePe(src: ByteSource): PeFile {
+export interface PeParseOptions {
+  /** Which exports to list, by name (an export is kept when one of its names passes); the rest are counted in `exports.omitted`. Default: all. */
+  keepDefinedSymbol?: (name: string) => boolean;
+}
+
+export function parsePe(src: ByteSource, options: PeParseOptions = {}): PeFile {
   const reader = new Reader(src, 'pe', true);
   const log = new AnomalyLog();
   const h = parseHeaders(reader, log);
@@ -48,7 +53,7 @@ export function parsePe(src: ByteSource): PeFile {
 
   const imports = log.attempt('pe.imports', () => parseImports(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_IMPORT), h.is64, allowance, log)) ?? [];
   const delayImports = log.attempt('pe.delayImports', () => parseDelayImports(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT), h.is64, h.optional.imageBase, allowance, log)) ?? [];
-  const exports = log.attempt('pe.exports', () => parseExports(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_EXPORT), log)) ?? null;
+  const exports = log.attempt('pe.exports', () => parseExports(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_EXPORT), log, options.keepDefinedSymbol)) ?? null;
   const certificates = log.attempt('pe.certificates', () => parseCertificates(reader, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_SECURITY), h.optional.sizeOfHeaders, log)) ?? [];
   const clr = log.attempt('pe.clr', () => parseClr(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR), log)) ?? null;
   const debug = log.attempt('pe.debug', () => parseDebug(img, dir(DIRECTORY.IMAGE_DIRECTORY_ENTRY_DEBUG), log)) ?? [];

@@ -161,6 +161,8 @@ export interface ExportTable {
   numberOfNames: number;
   /** EAT entries in ordinal order; empty slots (RVA 0 and no name) are left out. */
   functions: ExportedFunction[];
+  /** Exports left out by the parse option `keepDefinedSymbol`. */
+  omitted: number;
 }
 
 /** WIN_CERTIFICATE. */

@@ -13,7 +13,7 @@ import type { AuditedBinary, Check, Rule } from '../../audit/types.ts';
 import type { Arch } from '../../binary/arch.ts';
 import type { Os, Target } from '../../target.ts';
 import { wheelArchOf } from '../../policy/linux.ts';
-import { extensionInitVersion } from '../python/extension-name.ts';
+import { extensionInitVersion, EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
 
 export const BINARY_FORMAT_MISMATCH: Check = {
   id: 'binary.format-mismatch',
@@ -114,6 +114,8 @@ function problemsOf(bin: AuditedBinary, targets: readonly Target[]): Problem[] {
 
 export const binaryPlatformRule: Rule = {
   name: 'binary-platform',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [BINARY_FORMAT_MISMATCH, BINARY_ARCH_MISMATCH],
   run(ctx: Ctx) {

@@ -14,6 +14,7 @@ import { isGlibcLoaderName, MUSL_LIBC_SONAME } from '../../policy/linux.ts';
 import { groupBy, labels, libcContradicts, linuxContext, listSome, servesArch, type LinuxContext, type LinuxTarget } from './context.ts';
 import { dirname, expandSearchEntry, SITE_PACKAGES, splitSearchPath } from './layout.ts';
 import { chainOf, compatibleElf, muslReservedName, type LoadEdge, type LoadedNode, type SearchedDir } from './loader.ts';
+import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
 
 export const DEPS_MISSING_LIBRARY: Check = {
   id: 'deps.missing-library',
@@ -239,6 +240,8 @@ function reportRpath(ctx: Ctx): void {
 
 export const depsRule: Rule = {
   name: 'deps',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [DEPS_MISSING_LIBRARY, DEPS_LIBPYTHON_LINKED, DEPS_NON_PORTABLE_RPATH],
   run(ctx) {

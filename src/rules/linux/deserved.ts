@@ -8,6 +8,7 @@ import { findPolicy, type PolicyLibc, type WheelArch } from '../../policy/linux.
 import { groupBy, linuxContext, listSome, type LinuxTarget } from './context.ts';
 import { muslReservedName } from './loader.ts';
 import { deservedPlatformTag, type DeservedTag, type RejectReasons } from './deserved-tag.ts';
+import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
 
 export const ELF_DESERVED_TAG: Check = {
   id: 'elf.deserved-tag',
@@ -78,6 +79,8 @@ function report(ctx: Ctx, ts: LinuxTarget[], r: DeservedTag): void {
 
 export const deservedTagRule: Rule = {
   name: 'deserved-tag',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [ELF_DESERVED_TAG],
   run(ctx) {

@@ -13,6 +13,7 @@ import { allowsVersion, ceilingOf, policiesFor, versionFamily, type PolicyLibc }
 import { compareVersions } from '../../version.ts';
 import { groupBy, labels, libcContradicts, linuxContext, listSome, servesArch, type LinuxTarget } from './context.ts';
 import { neededVersions, undefinedNonWeak, x86IsaLevel, type NeededVersion } from './elf-facts.ts';
+import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
 
 export const ELF_LIBC_MISMATCH: Check = {
   id: 'elf.libc-mismatch',
@@ -270,6 +271,8 @@ function reportStack(ctx: Ctx): void {
 
 export const elfRule: Rule = {
   name: 'elf',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [ELF_LIBC_MISMATCH, ELF_ISA_LEVEL, ELF_SYMBOL_VERSION_TOO_NEW, ELF_BLACKLISTED_SYMBOL, ELF_EXECUTABLE_STACK],
   run(ctx) {

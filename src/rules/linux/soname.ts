@@ -14,6 +14,7 @@ import { LIBPYTHON_RE, policiesFor } from '../../policy/linux.ts';
 import { groupBy, libcContradicts, linuxContext, labels, servesArch, type LinuxTarget } from './context.ts';
 import { basename } from './layout.ts';
 import { muslReservedName } from './loader.ts';
+import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
 
 export const SONAME_NEEDED_MISMATCH: Check = {
   id: 'soname.needed-mismatch',
@@ -182,6 +183,8 @@ function reportNotUnique(ctx: Ctx): void {
 
 export const sonameRule: Rule = {
   name: 'soname',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [SONAME_NEEDED_MISMATCH, SONAME_DUPLICATE, SONAME_UNVERSIONED_NEEDED, SONAME_NOT_UNIQUE],
   run(ctx) {

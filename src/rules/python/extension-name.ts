@@ -42,6 +42,9 @@ export function initFunctionName(module: string): string {
   return `PyInitU_${punycode.encode(module).replace(/-/g, '_')}`;
 }
 
+/** The defined symbols `extensionInitVersion` and the init-function check look at (Mach-O: with '_'). */
+export const EXTENSION_INIT_SYMBOLS = /^_?(PyInit_|PyInitU_|init|_cffi_pypyinit_)/;
+
 /** The module name the import system and auditwheel use for a file: its name up to the first dot. */
 export function moduleNameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1).split('.', 1)[0]!;

@@ -15,7 +15,7 @@
  * ctypes helpers are not mistaken for modules).
  */
 import type { Check, Rule } from '../../audit/types.ts';
-import { extensionFileName, initFunctionName } from './extension-name.ts';
+import { extensionFileName, initFunctionName, EXTENSION_INIT_SYMBOLS } from './extension-name.ts';
 import { listNames, sliceSymbols } from './symbols.ts';
 import { targetsForFormat } from './abi-tag.ts';
 
@@ -37,6 +37,8 @@ export const missingInitFunction: Check = {
 
 export const initFunctionRule: Rule = {
   name: 'python-init-function',
+  // Python extension modules are told by their init function.
+  definedSymbols: EXTENSION_INIT_SYMBOLS,
   kinds: ['wheel'],
   checks: [missingInitFunction],
   run(ctx) {

@@ -8,7 +8,7 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import type { WheelModel } from '../../artifact/wheel/model.ts';
-import { listSome, plural, wheelOf } from './common.ts';
+import { listSome, plural, wheelOf, reportEach } from './common.ts';
 
 export const PURELIB_WITH_BINARIES: Check = {
   id: 'wheel.purelib-with-binaries',
@@ -172,14 +172,24 @@ export const wheelContentsRule: Rule = {
       bySha.set(e.sha256, g);
     }
     const dups = [...bySha.entries()].filter(([, g]) => g.paths.length > 1).sort((a, b) => b[1].size * b[1].paths.length - a[1].size * a[1].paths.length);
-    for (const [sha256, g] of dups) {
-      ctx.report(DUPLICATE_FILE, {
+    reportEach(
+      ctx,
+      DUPLICATE_FILE,
+      dups,
+      ([sha256, g]) => ({
         message: `${g.paths.length} identical copies (${g.size} bytes each): ${listSome(g.paths, 4)}`,
         file: g.paths[0]!,
         evidence: { sha256, size: g.size, paths: g.paths, wastedBytes: g.size * (g.paths.length - 1) },
         hint: `Keep one of ${listSome(g.paths, 4)}.`,
-      });
-    }
+      }),
+      (rest) => {
+        const wasted = rest.reduce((n, [, g]) => n + g.size * (g.paths.length - 1), 0);
+        return {
+          message: `${rest.length} more groups of identical files (${wasted} bytes duplicated), e.g. ${listSome(rest.map(([, g]) => g.paths[0]!), 3)}`,
+          evidence: { groups: rest.map(([sha256, g]) => ({ sha256, size: g.size, paths: g.paths })), wastedBytes: wasted },
+        };
+      },
+    );
 
     // Nothing but metadata.
     if (wheel.distInfoDirs.length > 0 && !files.some((e) => !inDistInfo(e.path))) {
