@@ -338,3 +338,33 @@ describe('real wheels on this machine', () => {
     assert.deepEqual(readBack(scan, 'big.bin'), big);
   });
 });
+
+test('consume sees each kept entry once it is verified, and content it is done with is freed (memory or spool file)', async () => {
+  const big = Buffer.alloc(3000, 7);
+  const zip = buildZip({ entries: [{ name: 'keep.txt', data: 'text' }, { name: 'small.bin', data: 'abc' }, { name: 'big.bin', data: big }, { name: 'skip.dat', data: 'x' }] });
+  const dir = tempDir();
+  const path = join(dir, 'c.zip');
+  writeFileSync(path, zip);
+  const spoolDir = join(dir, 'spool');
+  const seen: [string, string, string][] = [];
+  const scan = await scanZip(path, {
+    keep: (p) => p !== 'skip.dat',
+    limits: { maxInMemory: 1024 },
+    spoolDir,
+    consume: (p, content, sha) => {
+      seen.push([p, content.kind, sha]);
+      return p !== 'keep.txt';
+    },
+  });
+  assert.deepEqual(seen, [
+    ['keep.txt', 'memory', sha256('text')],
+    ['small.bin', 'memory', sha256('abc')],
+    ['big.bin', 'file', sha256(big)],
+  ]);
+  assert.equal(entry(scan, 'keep.txt').content?.kind, 'memory');
+  assert.equal(entry(scan, 'small.bin').content, null);
+  assert.equal(entry(scan, 'big.bin').content, null);
+  assert.equal(entry(scan, 'big.bin').sha256, sha256(big));
+  const spooled = readdirSync(spoolDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+  assert.deepEqual(spooled, [], 'the consumed spool file was deleted');
+});
