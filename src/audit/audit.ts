@@ -99,30 +99,47 @@ class BinaryCollector {
   }
 }
 
+/** A finding of `check`, with the check's severity and fix as defaults. */
+export function toFinding(check: Check, f: FindingInput): Finding {
+  return { check: check.id, severity: f.severity ?? check.severity, message: f.message, file: f.file ?? null, targets: f.targets ?? [], evidence: f.evidence ?? {}, hint: f.hint ?? check.fix };
+}
+
+/** The report from what an audit produced; verdicts and counts are derived here, once. */
+function assemble(
+  started: number,
+  artifact: Report['artifact'],
+  targets: Report['targets'],
+  binaries: readonly AuditedBinary[],
+  findings: Finding[],
+  checksRun: string[],
+  extra: Partial<Pick<Report, 'wheel'>> = {},
+): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'distaudit', version: toolVersion() },
+    artifact,
+    targets,
+    binaries: binaries.map((b) => ({ path: b.path, size: b.size, sha256: b.sha256, facts: b.facts })),
+    findings,
+    verdicts: targetVerdicts(targets, findings),
+    overall: overallVerdict(targets, findings),
+    ...extra,
+    checksRun,
+    durationMs: performance.now() - started,
+  };
+}
+
 export async function auditFile(path: string, options: AuditOptions = {}): Promise<Report> {
   const started = performance.now();
   const file = basename(path);
   const size = statSync(path).size;
   const findings: Finding[] = [];
-  const report = (check: Check, f: FindingInput) =>
-    findings.push({ check: check.id, severity: f.severity ?? check.severity, message: f.message, file: f.file ?? null, targets: f.targets ?? [], evidence: f.evidence ?? {}, hint: f.hint ?? check.fix });
+  const report = (check: Check, f: FindingInput) => findings.push(toFinding(check, f));
 
   const reader = readerFor(file);
   if (!reader) {
     report(UNSUPPORTED_KIND, { message: `${file}: not a kind distaudit audits (by its name)`, evidence: { file } });
-    const overall = overallVerdict([], findings);
-    return {
-      schemaVersion: 1,
-      tool: { name: 'distaudit', version: toolVersion() },
-      artifact: { file, kind: null, size, sha256: '' },
-      targets: [],
-      binaries: [],
-      findings,
-      verdicts: [],
-      overall,
-      checksRun: [UNSUPPORTED_KIND.id],
-      durationMs: performance.now() - started,
-    };
+    return assemble(started, { file, kind: null, size, sha256: '' }, [], [], findings, [UNSUPPORTED_KIND.id]);
   }
 
   const rules = (options.rules ?? RULES).filter((r) => r.kinds.includes(reader.kind));
@@ -152,19 +169,8 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
         });
       }
     }
-    return {
-      schemaVersion: 1,
-      tool: { name: 'distaudit', version: toolVersion() },
-      artifact: { file, kind: reader.kind, size: scan.size, sha256: scan.sha256 },
-      targets,
-      binaries: binaries.map((b) => ({ path: b.path, size: b.size, sha256: b.sha256, facts: b.facts })),
-      findings,
-      verdicts: targetVerdicts(targets, findings),
-      overall: overallVerdict(targets, findings),
-      ...reader.summary(ctx, findings),
-      checksRun: rules.flatMap((r) => r.checks.map((c) => c.id)),
-      durationMs: performance.now() - started,
-    };
+    const checksRun = rules.flatMap((r) => r.checks.map((c) => c.id));
+    return assemble(started, { file, kind: reader.kind, size: scan.size, sha256: scan.sha256 }, targets, binaries, findings, checksRun, reader.summary(ctx, findings));
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }

@@ -40,7 +40,7 @@ import type { Target } from '../target.ts';
 import { compareVersions } from '../version.ts';
 
 /** auditwheel's policy file format. */
-interface PolicyJson {
+export interface PolicyJson {
   name: string;
   aliases: string[];
   priority: number;

@@ -17,17 +17,11 @@ import {
   policyForTarget,
   versionFamily,
   type LinuxPolicy,
+  type PolicyJson,
 } from '../../src/policy/linux.ts';
 import { linuxPlain, manylinux, musllinux } from './linux-helpers.ts';
 
-interface Raw {
-  name: string;
-  aliases: string[];
-  priority: number;
-  symbol_versions: Record<string, Record<string, string[]>>;
-  lib_whitelist: string[];
-  blacklist: Record<string, string[]>;
-}
+type Raw = PolicyJson;
 
 test('the policy files have auditwheel\'s shape: 17 manylinux policies (with linux) and 2 musllinux ones', () => {
   const many = manylinuxJson as unknown as Raw[];

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AuditContext, AuditedBinary, Finding, Rule } from '../../src/audit/types.ts';
+import { toFinding } from '../../src/audit/audit.ts';
 import type { ArtifactModel } from '../../src/artifact/model.ts';
 import type { ArchiveEntry } from '../../src/artifact/archive/types.ts';
 import { bytesSource } from '../../src/binary/source.ts';
@@ -48,7 +49,7 @@ export function contextFor(spec: ContextSpec): { ctx: AuditContext; findings: Fi
     targets: spec.targets ?? [],
     text: (p) => texts.get(p) ?? null,
     report(check, f) {
-      findings.push({ check: check.id, severity: f.severity ?? check.severity, message: f.message, file: f.file ?? null, targets: f.targets ?? [], evidence: f.evidence ?? {}, hint: f.hint ?? check.fix });
+      findings.push(toFinding(check, f));
     },
   };
   return { ctx, findings };
