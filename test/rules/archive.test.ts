@@ -107,3 +107,19 @@ test('bytes appended to a wheel are reported as archive.trailing-data and the wh
   assert.ok(r.findings.some((x) => x.check === 'archive.trailing-data'));
   assert.ok(!r.findings.some((x) => x.check === 'record.missing'), 'the wheel behind the trailing data was still read');
 });
+
+test('when a fatal archive problem stops the reading, files never reached are not reported missing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'distaudit-archive-rule-'));
+  try {
+    const w = buildWheel({ tag: 'py3-none-any', purelib: true, files: { 'demo/__init__.py': 'x = 1\n', 'demo/big.txt': 'y'.repeat(8000) } });
+    const path = join(dir, w.filename);
+    writeFileSync(path, w.bytes);
+    const r = await auditFile(path, { limits: { maxTotalSize: 4000 } });
+    const checks = r.findings.map((f) => f.check);
+    assert.ok(checks.includes('archive.total-too-large'), JSON.stringify(checks));
+    assert.deepEqual(checks.filter((c) => c.startsWith('wheel.') || c.startsWith('record.')), []);
+    assert.equal(r.overall.verdict, 'fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -54,7 +54,7 @@ test('METADATA missing, then METADATA not UTF-8', async () => {
   assert.deepEqual([a?.check, a?.message, a?.file, a?.evidence], [METADATA_MISSING.id, 'demo-1.0.dist-info/METADATA is missing', 'demo-1.0.dist-info/METADATA', { present: false }]);
   const latin1 = await editWheel(w, (fs) => fs.map((f) => (f.path.endsWith('/METADATA') ? { ...f, bytes: Buffer.from([0x4e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]) } : f)));
   const [b] = await runWheelRule(wheelDistInfoRule, latin1);
-  assert.deepEqual([b?.check, b?.message], [METADATA_MISSING.id, 'demo-1.0.dist-info/METADATA cannot be read as UTF-8 text']);
+  assert.deepEqual([b?.check, b?.message], [METADATA_MISSING.id, 'demo-1.0.dist-info/METADATA could not be read from the archive (see the archive finding about it)']);
 });
 
 test('METADATA version and name disagreeing with the filename', async () => {

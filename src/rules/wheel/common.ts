@@ -11,6 +11,15 @@ export function wheelOf(ctx: AuditContext): WheelModel | null {
   return ctx.artifact.kind === 'wheel' ? ctx.artifact.wheel : null;
 }
 
+/**
+ * Whether the archive reader got through the whole wheel. When a fatal archive
+ * problem stopped it, files it never reached are not missing: the rules that
+ * conclude from absence stay silent, and the archive finding explains.
+ */
+export function readInFull(ctx: AuditContext): boolean {
+  return !ctx.scan.problems.some((p) => p.fatal);
+}
+
 /** Ids of the targets made from any of these platform tags (as written in the filename). */
 export function targetsOfPlatforms(ctx: AuditContext, platforms: Iterable<string>): string[] {
   const set = new Set(platforms);

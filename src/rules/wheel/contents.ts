@@ -8,7 +8,7 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import type { WheelModel } from '../../artifact/wheel/model.ts';
-import { listSome, plural, wheelOf, reportEach } from './common.ts';
+import { listSome, plural, wheelOf, reportEach, readInFull } from './common.ts';
 
 export const PURELIB_WITH_BINARIES: Check = {
   id: 'wheel.purelib-with-binaries',
@@ -113,7 +113,7 @@ export const wheelContentsRule: Rule = {
   checks: [PURELIB_WITH_BINARIES, JUNK_FILE, DUPLICATE_FILE, EMPTY_WHEEL],
   run(ctx) {
     const wheel = wheelOf(ctx);
-    if (!wheel) return;
+    if (!wheel || !readInFull(ctx)) return;
     const files = ctx.scan.entries.filter((e) => !e.isDirectory);
     const inDistInfo = (p: string) => wheel.distInfoDirs.some((d) => p.startsWith(`${d}/`));
 

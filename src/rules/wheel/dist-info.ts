@@ -7,7 +7,7 @@ import { canonicalizeName, escapeName } from '../../artifact/wheel/filename.ts';
 import { splitDistInfoName } from '../../artifact/wheel/model.ts';
 import { sameVersion } from '../../artifact/wheel/pep440.ts';
 import { tripleText, expandTagSets } from '../../artifact/wheel/tags.ts';
-import { listSome, wheelOf } from './common.ts';
+import { listSome, wheelOf, readInFull } from './common.ts';
 
 export const DIST_INFO_MISSING: Check = {
   id: 'wheel.dist-info-missing',
@@ -95,7 +95,7 @@ export const wheelDistInfoRule: Rule = {
   checks: [DIST_INFO_MISSING, DIST_INFO_MULTIPLE, METADATA_MISSING, METADATA_MISMATCH, WHEEL_FILE_MISSING, WHEEL_FILE_INVALID, TAGS_MISMATCH],
   run(ctx) {
     const wheel = wheelOf(ctx);
-    if (!wheel) return;
+    if (!wheel || !readInFull(ctx)) return;
     const f = wheel.parsed;
     const expected = f ? `${escapeName(f.distribution)}-${f.version.replace(/-/g, '_')}.dist-info` : null;
 
@@ -118,7 +118,7 @@ export const wheelDistInfoRule: Rule = {
     // METADATA
     if (!wheel.metadata || !wheel.metadata.readable) {
       ctx.report(METADATA_MISSING, {
-        message: wheel.metadata ? `${distInfo}/METADATA cannot be read as UTF-8 text` : `${distInfo}/METADATA is missing`,
+        message: wheel.metadata ? `${distInfo}/METADATA could not be read from the archive (see the archive finding about it)` : `${distInfo}/METADATA is missing`,
         file: `${distInfo}/METADATA`,
         evidence: { present: wheel.metadata !== null },
       });
@@ -153,7 +153,7 @@ export const wheelDistInfoRule: Rule = {
     const w = wheel.wheel;
     if (!w || !w.readable) {
       ctx.report(WHEEL_FILE_MISSING, {
-        message: w ? `${distInfo}/WHEEL cannot be read as UTF-8 text` : `${distInfo}/WHEEL is missing`,
+        message: w ? `${distInfo}/WHEEL could not be read from the archive (see the archive finding about it)` : `${distInfo}/WHEEL is missing`,
         file: `${distInfo}/WHEEL`,
         evidence: { present: w !== null },
       });

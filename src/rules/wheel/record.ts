@@ -7,7 +7,7 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { verifyRecord } from '../../artifact/wheel/record.ts';
-import { listSome, plural, reportEach, wheelOf } from './common.ts';
+import { listSome, plural, reportEach, wheelOf, readInFull } from './common.ts';
 
 export const RECORD_MISSING: Check = {
   id: 'record.missing',
@@ -102,7 +102,7 @@ export const wheelRecordRule: Rule = {
   run(ctx) {
     const wheel = wheelOf(ctx);
     // Without a .dist-info directory wheel.dist-info-missing says it all.
-    if (!wheel?.distInfo) return;
+    if (!wheel?.distInfo || !readInFull(ctx)) return;
     const rec = wheel.record;
     const recordPath = `${wheel.distInfo}/RECORD`;
     if (!rec) {
@@ -110,7 +110,7 @@ export const wheelRecordRule: Rule = {
       return;
     }
     if (!rec.readable) {
-      ctx.report(RECORD_MALFORMED, { message: `${recordPath} cannot be read as UTF-8 text`, file: recordPath, evidence: { readable: false } });
+      ctx.report(RECORD_MALFORMED, { message: `${recordPath} could not be read from the archive (see the archive finding about it)`, file: recordPath, evidence: { readable: false } });
       return;
     }
     reportEach(
