@@ -31,6 +31,17 @@ export const PythonAbiSchema = Type.Object(
 );
 export type PythonAbi = Static<typeof PythonAbiSchema>;
 
+export const NodeRuntimeSchema = Type.Object(
+  {
+    runtime: Type.Enum(['node', 'electron', 'node-webkit'] as const, { description: 'The runtime that loads the addon.' }),
+    napi: Type.Boolean({ description: 'An N-API build: it loads in every runtime version that offers its N-API level.' }),
+    moduleVersion: Nullable(Type.Integer({ description: 'For an ABI build (V8/NAN): the NODE_MODULE_VERSION it claims (a prebuild tag abiNN).' })),
+    engines: Nullable(Type.String({ description: 'The package\'s engines.node range, as written.' })),
+  },
+  { description: 'The Node runtime a Node addon target is for.' },
+);
+export type NodeRuntime = Static<typeof NodeRuntimeSchema>;
+
 export const TargetSchema = Type.Object(
   {
     id: Type.String({ description: "Stable, readable key, e.g. 'linux-x86_64-glibc2.17', 'macos-arm64-11.0', 'windows-x86_64'." }),
@@ -45,16 +56,22 @@ export const TargetSchema = Type.Object(
     minOs: Nullable(Type.String({ description: 'The oldest OS release the claim promises (macOS deployment target, Android API level).' })),
     policy: Nullable(Type.String({ description: "The policy the claim names, when it names one: 'manylinux_2_17', 'musllinux_1_2', 'macosx_11_0'." })),
     python: Nullable(PythonAbiSchema),
+    node: Nullable(NodeRuntimeSchema),
     claims: Type.Array(Type.String(), { description: "The claims this target was made from, as written, e.g. ['manylinux_2_17_x86_64', 'manylinux2014_x86_64']." }),
   },
   { $id: 'Target', description: 'One platform an artifact claims to support.' },
 );
 export type Target = Static<typeof TargetSchema>;
 
-/** The id of a target from its parts (one spelling everywhere). */
-export function targetId(t: Pick<Target, 'os' | 'arch' | 'libc' | 'minOs'>): string {
+/**
+ * The id of a target from its parts (one spelling everywhere), e.g.
+ * 'linux-x86_64-glibc2.17', 'macos-arm64-11.0', 'linux-x86_64-musl-napi',
+ * 'linux-x86_64-glibc-electron-abi75'.
+ */
+export function targetId(t: Pick<Target, 'os' | 'arch' | 'libc' | 'minOs'> & { node?: NodeRuntime | null }): string {
   const parts: string[] = [t.os, t.arch];
   if (t.libc) parts.push(`${t.libc.kind}${t.libc.minVersion ?? ''}`);
   if (t.minOs) parts.push(t.minOs);
+  if (t.node) parts.push(t.node.napi ? 'napi' : t.node.moduleVersion !== null ? `${t.node.runtime}-abi${t.node.moduleVersion}` : t.node.runtime);
   return parts.join('-');
 }

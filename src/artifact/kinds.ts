@@ -7,7 +7,7 @@
  */
 import type { ArchiveScan } from './archive/types.ts';
 import type { ArtifactModel } from './model.ts';
-import type { ArtifactKind, AuditContext, Finding } from '../audit/types.ts';
+import type { ArtifactKind, AuditContext, AuditedBinary, Finding } from '../audit/types.ts';
 import type { Report } from '../report/schema.ts';
 import type { Target } from '../target.ts';
 import { wheelReader } from './wheel/reader.ts';
@@ -20,6 +20,8 @@ export interface ArtifactReader {
   keepText(path: string): boolean;
   model(fileName: string, scan: ArchiveScan, text: (path: string) => string | null): ArtifactModel;
   targets(model: ArtifactModel): Target[];
+  /** The targets one binary must serve (see AuditContext.targetsOf); all of them when absent. */
+  binaryTargets?(model: ArtifactModel, targets: readonly Target[], bin: AuditedBinary): Target[];
   /** Kind-specific facts for the report, from the context and the findings the rules made. */
   summary(ctx: AuditContext, findings: readonly Finding[]): Partial<Pick<Report, 'wheel'>>;
 }

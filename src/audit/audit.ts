@@ -157,7 +157,8 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
     const text = keptText(scan);
     const artifact = reader.model(file, scan, text);
     const targets = reader.targets(artifact);
-    const ctx: AuditContext = { artifact, scan, binaries, unparsable, targets, text, report };
+    const targetsOf = (bin: AuditedBinary) => reader.binaryTargets?.(artifact, targets, bin) ?? targets;
+    const ctx: AuditContext = { artifact, scan, binaries, unparsable, targets, targetsOf, text, report };
 
     for (const rule of rules) {
       try {

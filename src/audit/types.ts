@@ -73,6 +73,12 @@ export interface AuditContext {
   binaries: AuditedBinary[];
   unparsable: UnparsableBinary[];
   targets: Target[];
+  /**
+   * The targets a binary must serve: every target of a wheel (it has one
+   * platform set); for npm packages and JARs, the targets its own path claims
+   * (a prebuild directory, a JAR native path) or its package's fields.
+   */
+  targetsOf(bin: AuditedBinary): Target[];
   /** The text of an entry the artifact kind asked to keep (METADATA, RECORD, ...); null if absent or unreadable. */
   text(path: string): string | null;
   /** Records a finding of `check` (its severity unless the input overrides it). */

@@ -18,7 +18,7 @@ import { parseStableAbiToml, renderStableAbiData, type StableAbiItem } from '../
 import { abi3NonStableSymbol, abi3Rule, abi3SymbolTooNew } from '../../src/rules/python/abi3.ts';
 
 function target(p: Partial<Target> & Pick<Target, 'os' | 'arch'>): Target {
-  const t: Target = { id: '', libc: null, minOs: null, policy: null, python: null, claims: [], ...p };
+  const t: Target = { id: '', libc: null, minOs: null, policy: null, python: null, node: null, claims: [], ...p };
   return { ...t, id: p.id ?? targetId(t) };
 }
 

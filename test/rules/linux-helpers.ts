@@ -22,25 +22,25 @@ const LINUX_ARCH_NAME: Partial<Record<Arch, string>> = { x86_64: 'x86_64', i386:
 /** manylinux_<glibc>_<arch>, e.g. manylinux('2.17') or manylinux('2.17', 'arm64', 'manylinux2014_aarch64'). */
 export function manylinux(glibc: string, arch: Arch = 'x86_64', claim?: string): Target {
   const policy = `manylinux_${glibc.replace('.', '_')}`;
-  return target({ os: 'linux', arch, libc: { kind: 'glibc', minVersion: glibc }, minOs: null, policy, python: PY, claims: [claim ?? `${policy}_${LINUX_ARCH_NAME[arch] ?? arch}`] });
+  return target({ os: 'linux', arch, libc: { kind: 'glibc', minVersion: glibc }, minOs: null, policy, python: PY, node: null, claims: [claim ?? `${policy}_${LINUX_ARCH_NAME[arch] ?? arch}`] });
 }
 
 export function musllinux(musl: string, arch: Arch = 'x86_64'): Target {
   const policy = `musllinux_${musl.replace('.', '_')}`;
-  return target({ os: 'linux', arch, libc: { kind: 'musl', minVersion: musl }, minOs: null, policy, python: PY, claims: [`${policy}_${LINUX_ARCH_NAME[arch] ?? arch}`] });
+  return target({ os: 'linux', arch, libc: { kind: 'musl', minVersion: musl }, minOs: null, policy, python: PY, node: null, claims: [`${policy}_${LINUX_ARCH_NAME[arch] ?? arch}`] });
 }
 
 /** linux_<arch>: no libc version, no policy. */
 export function linuxPlain(arch: Arch = 'x86_64'): Target {
-  return target({ os: 'linux', arch, libc: { kind: 'glibc', minVersion: null }, minOs: null, policy: null, python: PY, claims: [`linux_${LINUX_ARCH_NAME[arch] ?? arch}`] });
+  return target({ os: 'linux', arch, libc: { kind: 'glibc', minVersion: null }, minOs: null, policy: null, python: PY, node: null, claims: [`linux_${LINUX_ARCH_NAME[arch] ?? arch}`] });
 }
 
 export function macos(arch: Arch, minOs: string, claim: string): Target {
-  return target({ os: 'macos', arch, libc: null, minOs, policy: `macosx_${minOs.replace('.', '_')}`, python: PY, claims: [claim] });
+  return target({ os: 'macos', arch, libc: null, minOs, policy: `macosx_${minOs.replace('.', '_')}`, python: PY, node: null, claims: [claim] });
 }
 
 export function windows(arch: Arch, claim: string): Target {
-  return target({ os: 'windows', arch, libc: null, minOs: null, policy: null, python: PY, claims: [claim] });
+  return target({ os: 'windows', arch, libc: null, minOs: null, policy: null, python: PY, node: null, claims: [claim] });
 }
 
 /** Fixture names (or paths) at wheel paths. */

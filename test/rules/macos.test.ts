@@ -20,7 +20,7 @@ import {
 import { expandRpath, isNonPortableRpath, joinWheelPath, resolveInstallName } from '../../src/rules/macos/install-names.ts';
 
 function mac(arch: Target['arch'], minOs: string, claim: string): Target {
-  const t: Target = { id: '', os: 'macos', arch, libc: null, minOs, policy: `macosx_${minOs.replace('.', '_')}`, python: { interpreters: ['cp311'], abi: 'cp311', minimum: null }, claims: [claim] };
+  const t: Target = { id: '', os: 'macos', arch, libc: null, minOs, policy: `macosx_${minOs.replace('.', '_')}`, python: { interpreters: ['cp311'], abi: 'cp311', minimum: null }, node: null, claims: [claim] };
   return { ...t, id: targetId(t) };
 }
 const arm11 = mac('arm64', '11.0', 'macosx_11_0_arm64');

@@ -13,7 +13,7 @@ import { initFunctionRule, missingInitFunction } from '../../src/rules/python/in
 import { extensionFileName, initFunctionName } from '../../src/rules/python/extension-name.ts';
 
 function target(p: Partial<Target> & Pick<Target, 'os' | 'arch'>): Target {
-  const t: Target = { id: '', libc: null, minOs: null, policy: null, python: null, claims: [], ...p };
+  const t: Target = { id: '', libc: null, minOs: null, policy: null, python: null, node: null, claims: [], ...p };
   return { ...t, id: p.id ?? targetId(t) };
 }
 const py = (abi: string, interpreters = ['cp311']) => ({ interpreters, abi, minimum: abi === 'abi3' ? '3.8' : null });

@@ -32,6 +32,7 @@ function win(abi: string, opts: { interpreters?: string[]; minimum?: string; arc
     minOs: null,
     policy: null,
     python: { interpreters: opts.interpreters ?? [abi === 'abi3' ? `cp${(opts.minimum ?? '3.8').replace('.', '')}` : abi.replace(/[td]+$/, '')], abi, minimum: abi === 'abi3' ? (opts.minimum ?? '3.8') : null },
+    node: null,
     claims: ['win_amd64'],
   };
   return { ...t, id: `${targetId(t)}-${abi}` };
@@ -180,6 +181,6 @@ test('windows.dll-not-beside-extension: libfoo.dll in demo.libs/ without os.add_
 
 test('no Windows target, no Windows findings', () => {
   const fx = windowsWheelFixtures();
-  const linux: Target = { id: 'linux-x86_64', os: 'linux', arch: 'x86_64', libc: null, minOs: null, policy: null, python: null, claims: [] };
+  const linux: Target = { id: 'linux-x86_64', os: 'linux', arch: 'x86_64', libc: null, minOs: null, policy: null, python: null, node: null, claims: [] };
   assert.deepEqual(runRule(windowsRule, { binaries: { [PYD]: fx['ext-libfoo.pyd'] }, targets: [linux] }), []);
 });

@@ -21,6 +21,8 @@ export interface ContextSpec {
   /** Other entries: path → content. */
   files?: Record<string, string | Uint8Array>;
   targets?: Target[];
+  /** The targets each binary serves (default: all of `targets`, as in a wheel). */
+  targetsOf?: (bin: AuditedBinary) => Target[];
   artifact?: ArtifactModel;
 }
 
@@ -47,6 +49,7 @@ export function contextFor(spec: ContextSpec): { ctx: AuditContext; findings: Fi
     binaries,
     unparsable: [],
     targets: spec.targets ?? [],
+    targetsOf: (bin) => spec.targetsOf?.(bin) ?? spec.targets ?? [],
     text: (p) => texts.get(p) ?? null,
     report(check, f) {
       findings.push(toFinding(check, f));

@@ -37,7 +37,7 @@ export function wheelPythonAbi(f: Pick<WheelFilename, 'pythonTags' | 'abiTags'>)
 
 /** The targets (without id and claims) one platform tag stands for. */
 export function platformTargets(tag: PlatformTag, python: PythonAbi | null): Omit<Target, 'id' | 'claims'>[] {
-  const base = { python };
+  const base = { python, node: null };
   switch (tag.kind) {
     case 'manylinux':
       return [{ ...base, os: 'linux', arch: tag.archs[0]!, libc: { kind: 'glibc', minVersion: tag.glibc }, minOs: null, policy: tag.policy }];

@@ -120,7 +120,7 @@ export const binaryPlatformRule: Rule = {
   checks: [BINARY_FORMAT_MISMATCH, BINARY_ARCH_MISMATCH],
   run(ctx: Ctx) {
     for (const bin of ctx.binaries) {
-      const problems = problemsOf(bin, ctx.targets);
+      const problems = problemsOf(bin, ctx.targetsOf(bin));
       if (problems.length === 0) continue;
       const loaded = extensionInitVersion(bin) !== null || loadedByOthers(bin, ctx.binaries);
       const groups = new Map<string, Problem[]>();

@@ -30,6 +30,8 @@ export interface LinuxObject extends ElfObject {
   /** The C library it was linked against, with the evidence. */
   libc: ReturnType<typeof elfLibc>;
   arch: WheelArch | null;
+  /** Ids of the targets it must serve (ctx.targetsOf): all of a wheel's; a prebuild's or a JAR path's own. */
+  targetIds: Set<string>;
 }
 
 export interface LinuxContext {
@@ -76,7 +78,16 @@ export function linuxContext(ctx: AuditContext): LinuxContext {
   for (const b of ctx.binaries) {
     if (b.parsed.format !== 'elf') continue;
     const elf: ElfFile = b.parsed;
-    objects.push({ path: b.path, install: installPath(b.path), elf, binary: b, extension: extensionInitVersion({ path: b.path, parsed: elf }), libc: elfLibc(elf), arch: wheelArchOf(elf.header.arch) });
+    objects.push({
+      path: b.path,
+      install: installPath(b.path),
+      elf,
+      binary: b,
+      extension: extensionInitVersion({ path: b.path, parsed: elf }),
+      libc: elfLibc(elf),
+      arch: wheelArchOf(elf.header.arch),
+      targetIds: new Set(ctx.targetsOf(b).map((t) => t.id)),
+    });
   }
   const index = new Map(objects.map((o) => [o.install, o as ElfObject]));
   const neededNames = new Set(objects.flatMap((o) => o.elf.dynamic?.needed ?? []));
@@ -120,8 +131,9 @@ export function linuxContext(ctx: AuditContext): LinuxContext {
 }
 
 /** Whether an object can serve a target at all (same architecture); other checks report the mismatch. */
+/** Whether an object must serve a target: it is one of its targets, and of its architecture. */
 export function servesArch(o: LinuxObject, t: LinuxTarget): boolean {
-  return o.arch !== null && o.arch === t.arch;
+  return o.arch !== null && o.arch === t.arch && o.targetIds.has(t.target.id);
 }
 
 /** Whether an object's libc contradicts the target's (elf.libc-mismatch reports it; other checks then stay quiet). */

@@ -111,7 +111,7 @@ export const macosRule: Rule = {
   kinds: ['wheel'],
   checks: [minOsTooNew, missingMinOs, unresolvedDependency, absoluteInstallName, nonPortableRpath, unsignedArm64],
   run(ctx) {
-    const macTargets = ctx.targets.filter((t) => t.os === 'macos');
+    const macTargetsOf = (bin: AuditedBinary) => ctx.targetsOf(bin).filter((t) => t.os === 'macos');
     const slices: SliceInfo[] = [];
     for (const bin of ctx.binaries) {
       if (bin.parsed.format !== 'macho') continue;
@@ -121,18 +121,19 @@ export const macosRule: Rule = {
       });
     }
     if (slices.length === 0) return;
-    const targetsFor = (arches: string[]) => {
-      const same = macTargets.filter((t) => arches.some((a) => targetArch(a) === t.arch));
-      return same.length > 0 ? same : macTargets;
+    const targetsFor = (bin: AuditedBinary, arches: string[]) => {
+      const mine = macTargetsOf(bin);
+      const same = mine.filter((t) => arches.some((a) => targetArch(a) === t.arch));
+      return same.length > 0 ? same : mine;
     };
-    checkMinOs(ctx, slices, macTargets, targetsFor);
+    checkMinOs(ctx, slices, macTargetsOf, targetsFor);
     checkDependencies(ctx, slices, targetsFor);
     for (const s of slices) {
       const bad = s.slice.rpaths.filter(isNonPortableRpath);
       if (bad.length > 0) {
         ctx.report(nonPortableRpath, {
           file: s.bin.path,
-          targets: targetsFor([s.slice.arch]).map((t) => t.id),
+          targets: targetsFor(s.bin, [s.slice.arch]).map((t) => t.id),
           message: `${s.bin.path} (${s.slice.arch}) has LC_RPATH ${bad.join(', ')}: ${bad.some((r) => r.startsWith('/')) ? 'an absolute path searched on users\' machines' : 'resolved against the working directory'}`,
           evidence: { arch: s.slice.arch, rpaths: bad, allRpaths: s.slice.rpaths },
           hint: `Delete ${bad.length === 1 ? 'it' : 'them'} (install_name_tool -delete_rpath, or delocate-wheel --sanitize-rpaths).`,
@@ -141,7 +142,7 @@ export const macosRule: Rule = {
       if ((s.slice.arch === 'arm64' || s.slice.arch === 'arm64e') && s.facts.signature === 'none') {
         ctx.report(unsignedArm64, {
           file: s.bin.path,
-          targets: targetsFor([s.slice.arch]).map((t) => t.id),
+          targets: targetsFor(s.bin, [s.slice.arch]).map((t) => t.id),
           message: `${s.bin.path} (${s.slice.arch}) has no code signature: Apple silicon kills the process that loads it (Killed: 9)`,
           evidence: { arch: s.slice.arch, signature: s.facts.signature },
           hint: `codesign --force --sign - ${s.bin.path.slice(s.bin.path.lastIndexOf('/') + 1)}`,
@@ -151,13 +152,13 @@ export const macosRule: Rule = {
   },
 };
 
-function checkMinOs(ctx: AuditContext, slices: SliceInfo[], macTargets: Target[], targetsFor: (a: string[]) => Target[]): void {
+function checkMinOs(ctx: AuditContext, slices: SliceInfo[], macTargetsOf: (bin: AuditedBinary) => Target[], targetsFor: (bin: AuditedBinary, a: string[]) => Target[]): void {
   for (const s of slices) {
     const minOs = s.facts.minOs;
     if (!minOs) {
       ctx.report(missingMinOs, {
         file: s.bin.path,
-        targets: targetsFor([s.slice.arch]).map((t) => t.id),
+        targets: targetsFor(s.bin, [s.slice.arch]).map((t) => t.id),
         message: `${s.bin.path} (${s.slice.arch}) has neither LC_BUILD_VERSION nor LC_VERSION_MIN_MACOSX: its minimum macOS is unknown`,
         evidence: { arch: s.slice.arch },
       });
@@ -165,7 +166,7 @@ function checkMinOs(ctx: AuditContext, slices: SliceInfo[], macTargets: Target[]
     }
     if (minOs.platform !== 'macos') continue;
     const source = s.slice.buildVersions.length > 0 ? 'LC_BUILD_VERSION' : 'LC_VERSION_MIN_MACOSX';
-    const affected = macTargets.filter((t) => {
+    const affected = macTargetsOf(s.bin).filter((t) => {
       if (t.arch !== targetArch(s.slice.arch) || !t.minOs) return false;
       return compareVersions(minOs.version, floorFor(t)) > 0;
     });
@@ -200,7 +201,7 @@ interface Dependency {
   resolution: InstallNameResolution;
 }
 
-function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (a: string[]) => Target[]): void {
+function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (bin: AuditedBinary, a: string[]) => Target[]): void {
   const files = new Set(ctx.scan.entries.filter((e) => !e.isDirectory).map((e) => e.path));
   const own = new Map(slices.map((s) => [s, s.slice.rpaths.map((r) => expandRpath(r, s.bin.path))]));
   // dyld also searches the LC_RPATHs of the images that loaded this one: found by following the
@@ -253,7 +254,7 @@ function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (
     const first = group[0]!;
     const path = first.s.bin.path;
     const arches = [...new Set(group.map((d) => d.s.slice.arch))];
-    const targets = targetsFor(arches).map((t) => t.id);
+    const targets = targetsFor(first.s.bin, arches).map((t) => t.id);
     const r = first.resolution;
     if (r.kind === 'absolute') {
       ctx.report(absoluteInstallName, {

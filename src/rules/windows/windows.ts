@@ -130,12 +130,13 @@ export const windowsRule: Rule = {
   kinds: ['wheel'],
   checks: [pythonDllMismatch, msvcRuntimeNotBundled, debugRuntime, missingDll, dllNotBesideExtension],
   run(ctx) {
-    const targets = ctx.targets.filter((t) => t.os === 'windows');
-    if (targets.length === 0) return;
+    if (!ctx.targets.some((t) => t.os === 'windows')) return;
     const files = ctx.scan.entries.filter((e) => !e.isDirectory).map((e) => e.path);
     const byName = filesByName(files);
     for (const bin of ctx.binaries) {
       if (bin.parsed.format !== 'pe') continue;
+      const targets = ctx.targetsOf(bin).filter((t) => t.os === 'windows');
+      if (targets.length === 0) continue;
       checkPythonDll(ctx, bin.path, bin.parsed, targets);
       checkImports(ctx, bin.path, bin.parsed, targets, byName);
     }
