@@ -15,6 +15,8 @@ import { auditFile } from './audit/audit.ts';
 import { FORMATS, render, type Format } from './report/render.ts';
 import type { Report } from './report/schema.ts';
 import { RULES } from './rules/index.ts';
+import { auditRelease } from './release/release.ts';
+import { renderRelease } from './release/render.ts';
 import { inspectFile, type InspectResult } from './inspect/inspect.ts';
 import { renderInspectText } from './inspect/text.ts';
 
@@ -25,6 +27,11 @@ commands:
       --format F      text (default), json, markdown, sarif, junit
       --fail-on S     error (default), warning, never: the severity that fails the run
       --output FILE   write the report there instead of standard output
+  release <file...>   audit several artifacts as one release: each one, plus the coverage
+                      matrix (platforms × artifacts), missing common platforms, version skew
+      --format F      text (default), json, markdown
+      --fail-on S     error (default), warning, never
+      --output FILE   write the report there instead of standard output
   inspect <file...>   print what the ELF / Mach-O / PE parsers read from each file
       --json          everything the parser read, as JSON (default: a readable summary)
       --relocations   include every ELF dynamic relocation entry (JSON)
@@ -32,7 +39,7 @@ commands:
   version             the distaudit version
 
 exit codes:
-  audit:   0 no finding at or above --fail-on, 1 the gate failed, 2 bad usage or an unreadable input file
+  audit, release: 0 no finding at or above --fail-on, 1 the gate failed, 2 bad usage or an unreadable input file
   inspect: 0 success, 1 a file could not be read or parsed, 2 bad usage`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -69,6 +76,39 @@ function inspect(args: string[], out: Print, err: Print): number {
 
 const FAIL_ON = ['error', 'warning', 'never'] as const;
 
+function gateFails(failOn: (typeof FAIL_ON)[number], t: { errors: number; warnings: number }): boolean {
+  return failOn === 'never' ? false : failOn === 'warning' ? t.errors + t.warnings > 0 : t.errors > 0;
+}
+
+function ioError(err: Print, command: string, path: string, e: unknown): number {
+  const code = (e as NodeJS.ErrnoException).code;
+  err(`distaudit ${command}: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  return EXIT.usage;
+}
+
+async function release(args: string[], out: Print, err: Print): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, output: { type: 'string' } },
+  });
+  const format = values.format as 'text' | 'json' | 'markdown';
+  const failOn = values['fail-on'] as (typeof FAIL_ON)[number];
+  if (!['text', 'json', 'markdown'].includes(format)) return usage(err, '--format must be one of text, json, markdown');
+  if (!FAIL_ON.includes(failOn)) return usage(err, `--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  if (positionals.length === 0) return usage(err, 'distaudit release: name the artifacts of the release');
+  let report;
+  try {
+    report = await auditRelease(positionals);
+  } catch (e) {
+    return ioError(err, 'release', (e as { path?: string }).path ?? positionals.join(' '), e);
+  }
+  const text = renderRelease(report, format);
+  if (values.output) writeFileSync(values.output, text);
+  else out(text);
+  return gateFails(failOn, report.overall) ? EXIT.failed : EXIT.ok;
+}
+
 async function audit(args: string[], out: Print, err: Print): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -90,16 +130,13 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
     try {
       reports.push(await auditFile(path));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      err(`distaudit audit: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-      return EXIT.usage;
+      return ioError(err, 'audit', path, e);
     }
   }
   const text = render(reports, format, RULES.flatMap((r) => r.checks));
   if (values.output) writeFileSync(values.output, text);
   else out(text);
-  const gate = (r: Report) => (failOn === 'never' ? false : failOn === 'warning' ? r.overall.errors + r.overall.warnings > 0 : r.overall.errors > 0);
-  return reports.some(gate) ? EXIT.failed : EXIT.ok;
+  return reports.some((r) => gateFails(failOn, r.overall)) ? EXIT.failed : EXIT.ok;
 }
 
 function usage(err: Print, message: string): number {
@@ -113,6 +150,8 @@ export async function main(argv: string[], out: Print = (s) => void process.stdo
     switch (command) {
       case 'audit':
         return await audit(rest, out, err);
+      case 'release':
+        return await release(rest, out, err);
       case 'inspect':
         return inspect(rest, out, err);
       case 'version':

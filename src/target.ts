@@ -59,7 +59,7 @@ export const TargetSchema = Type.Object(
     node: Nullable(NodeRuntimeSchema),
     claims: Type.Array(Type.String(), { description: "The claims this target was made from, as written, e.g. ['manylinux_2_17_x86_64', 'manylinux2014_x86_64']." }),
   },
-  { $id: 'Target', description: 'One platform an artifact claims to support.' },
+  { description: 'One platform an artifact claims to support.' },
 );
 export type Target = Static<typeof TargetSchema>;
 

@@ -5,7 +5,7 @@
  * picks the reader (the content then has to bear it out: a `.whl` that is not
  * a zip is reported as unreadable, not trusted).
  */
-import type { ArchiveScan } from './archive/types.ts';
+import type { ArchiveScan, ScanOptions } from './archive/types.ts';
 import type { ArtifactModel } from './model.ts';
 import type { ArtifactKind, AuditContext, AuditedBinary, Finding } from '../audit/types.ts';
 import type { Report } from '../report/schema.ts';
@@ -16,6 +16,8 @@ export interface ArtifactReader {
   kind: ArtifactKind;
   /** Whether a file of this name is this kind. */
   matches(fileName: string): boolean;
+  /** Reads the file's entries (zip, tar, nested JARs, or the bare file itself); bad input is problems, never a throw. */
+  scan(path: string, options: ScanOptions): Promise<ArchiveScan>;
   /** Entries whose text the model or the rules need (kept in memory). */
   keepText(path: string): boolean;
   model(fileName: string, scan: ArchiveScan, text: (path: string) => string | null): ArtifactModel;
@@ -23,7 +25,7 @@ export interface ArtifactReader {
   /** The targets one binary must serve (see AuditContext.targetsOf); all of them when absent. */
   binaryTargets?(model: ArtifactModel, targets: readonly Target[], bin: AuditedBinary): Target[];
   /** Kind-specific facts for the report, from the context and the findings the rules made. */
-  summary(ctx: AuditContext, findings: readonly Finding[]): Partial<Pick<Report, 'wheel'>>;
+  summary(ctx: AuditContext, findings: readonly Finding[]): Partial<Pick<Report, 'wheel' | 'npm' | 'jar'>>;
 }
 
 export const READERS: readonly ArtifactReader[] = [wheelReader];

@@ -13,7 +13,6 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ArchiveLimits, ArchiveScan, KeptContent } from '../artifact/archive/types.ts';
-import { scanZip } from '../artifact/archive/zip.ts';
 import { contentSource } from '../artifact/archive/content.ts';
 import { readerFor } from '../artifact/kinds.ts';
 import { BinaryParseError } from '../binary/errors.ts';
@@ -112,7 +111,7 @@ function assemble(
   binaries: readonly AuditedBinary[],
   findings: Finding[],
   checksRun: string[],
-  extra: Partial<Pick<Report, 'wheel'>> = {},
+  extra: Partial<Pick<Report, 'wheel' | 'npm' | 'jar'>> = {},
 ): Report {
   return {
     schemaVersion: 1,
@@ -146,8 +145,8 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
   const spoolDir = mkdtempSync(join(tmpdir(), 'distaudit-'));
   try {
     const collector = new BinaryCollector((p) => reader.keepText(p), definedSymbolFilter(rules));
-    // scanZip reports bad archives as problems; it throws only for I/O on the file itself.
-    const scan = await scanZip(path, {
+    // Scanners report bad archives as problems; they throw only for I/O on the file itself.
+    const scan = await reader.scan(path, {
       limits: options.limits,
       keep: (p, head) => reader.keepText(p) || mightBeNative(head),
       consume: (p, content, sha256) => collector.consume(p, content, sha256),

@@ -43,7 +43,7 @@ export const FindingSchema = Type.Object(
     evidence: Type.Record(Type.String(), Type.Unknown(), { description: 'Machine-readable details: symbol names, versions, libraries, offsets, expected vs found.' }),
     hint: Type.String({ description: 'What to do about this finding.' }),
   },
-  { $id: 'Finding' },
+  { description: 'One thing a check found: what, where, which targets, and what to do.' },
 );
 export type Finding = Static<typeof FindingSchema>;
 

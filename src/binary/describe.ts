@@ -53,7 +53,7 @@ export const BinaryFactsSchema = Type.Object(
     executableStack: Nullable(Type.Boolean({ description: "ELF: a PT_GNU_STACK segment marked executable (true), or no PT_GNU_STACK at all (null: the loader's default)." })),
     anomalies: Type.Number({ description: 'How many anomalies the parser reported for the file.' }),
   },
-  { $id: 'BinaryFacts', description: 'What a binary (or one slice of a fat Mach-O) is, in one vocabulary for ELF, Mach-O and PE.' },
+  { description: 'What a binary (or one slice of a fat Mach-O) is, in one vocabulary for ELF, Mach-O and PE.' },
 );
 export type BinaryFacts = Static<typeof BinaryFactsSchema>;
 

@@ -55,6 +55,28 @@ export const WheelSummarySchema = Type.Object(
   { description: 'Wheel-specific facts.' },
 );
 
+export const NpmSummarySchema = Type.Object(
+  {
+    name: Nullable(Type.String()),
+    version: Nullable(Type.String()),
+    /** How the package delivers native code. */
+    layouts: Type.Array(Type.String(), { description: "'prebuildify', 'napi-rs-platform', 'napi-rs-root', 'node-pre-gyp', 'prebuild-install', 'node-gyp', 'bundled'" }),
+    platformPackages: Type.Record(Type.String(), Type.String(), { description: 'optionalDependencies that are per-platform packages, name → exact version pinned.' }),
+    engines: Nullable(Type.String({ description: 'engines.node as written.' })),
+  },
+  { description: 'npm package facts.' },
+);
+
+export const JarSummarySchema = Type.Object(
+  {
+    name: Nullable(Type.String({ description: 'groupId:artifactId from pom.properties, else the manifest Implementation-Title / Bundle-SymbolicName.' })),
+    version: Nullable(Type.String()),
+    nestedJars: Type.Array(Type.String(), { description: 'Nested JARs read (one level deep).' }),
+    conventions: Type.Array(Type.String(), { description: 'Native path conventions recognised (sqlite-jdbc, jna, netty, ...).' }),
+  },
+  { description: 'JAR facts.' },
+);
+
 export const ReportSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -74,6 +96,8 @@ export const ReportSchema = Type.Object(
       { description: 'The worst verdict over all targets, or over all findings when the artifact claims no target.' },
     ),
     wheel: Type.Optional(WheelSummarySchema),
+    npm: Type.Optional(NpmSummarySchema),
+    jar: Type.Optional(JarSummarySchema),
     checksRun: Type.Array(Type.String(), { description: 'Ids of every check that ran on this artifact: those without a finding passed.' }),
     durationMs: Type.Number({ minimum: 0 }),
   },

@@ -2,10 +2,11 @@
  * docs/checks.md, generated from the checks themselves (`npm run docs`), so
  * the documentation users read cannot drift from what the code reports.
  */
-import type { Rule } from '../audit/types.ts';
+import type { Check } from '../audit/types.ts';
 
-export function checksMarkdown(rules: readonly Rule[]): string {
-  const checks = rules.flatMap((r) => r.checks.map((c) => ({ ...c, rule: r.name, kinds: r.kinds })));
+/** Rules, and other groups of checks (the release checks), with what they apply to. */
+export function checksMarkdown(groups: readonly { checks: readonly Check[]; kinds: readonly string[] }[]): string {
+  const checks = groups.flatMap((g) => g.checks.map((c) => ({ ...c, kinds: g.kinds })));
   const families = [...new Set(checks.map((c) => c.id.split('.')[0]!))];
   const out = [
     '# Checks',

@@ -2,7 +2,8 @@
  * Every rule distaudit runs, in report order. Adding a check: add its module
  * here (see src/audit/types.ts), then `npm run docs`.
  */
-import type { Rule } from '../audit/types.ts';
+import type { Check, Rule } from '../audit/types.ts';
+import { RELEASE_CHECKS } from '../release/checks.ts';
 import { archiveRule } from './archive/archive.ts';
 import { unparsableRule } from './binary/unparsable.ts';
 import { binaryPlatformRule } from './binary/platform.ts';
@@ -23,4 +24,10 @@ export const RULES: Rule[] = [
   windowsRule,
   abi3Rule,
   initFunctionRule,
+];
+
+/** Every documented check: the rules', and the release-level ones (docs/checks.md). */
+export const DOCUMENTED_CHECKS: readonly { checks: readonly Check[]; kinds: readonly string[] }[] = [
+  ...RULES,
+  { checks: Object.values(RELEASE_CHECKS), kinds: ['release'] },
 ];

@@ -91,7 +91,8 @@ export interface ArchiveEntry {
 }
 
 export interface ArchiveScan {
-  format: 'zip' | 'tar';
+  /** 'file': a bare file read as a one-entry archive (a `.node` addon). */
+  format: 'zip' | 'tar' | 'file';
   /** Size and sha256 of the archive file itself. */
   size: number;
   sha256: string;

@@ -4,6 +4,7 @@
  * the report.
  */
 import type { ArtifactReader } from '../kinds.ts';
+import { scanZip } from '../archive/zip.ts';
 import { tripleText } from './tags.ts';
 import { readWheelModel, wheelKeepText } from './model.ts';
 import { wheelTargets } from './targets.ts';
@@ -11,6 +12,7 @@ import { wheelTargets } from './targets.ts';
 export const wheelReader: ArtifactReader = {
   kind: 'wheel',
   matches: (fileName) => fileName.toLowerCase().endsWith('.whl'),
+  scan: scanZip,
   keepText: wheelKeepText,
   model: (fileName, scan, text) => ({ kind: 'wheel', wheel: readWheelModel(fileName, scan, text) }),
   targets: (model) => wheelTargets(model.wheel),

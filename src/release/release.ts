@@ -1,0 +1,175 @@
+/**
+ * Several artifacts judged as one release: all the wheels of a version, or an
+ * npm root package with its per-platform packages, or a JAR and its classifier
+ * JARs. Each is audited on its own; then the release is judged as a whole: a
+ * coverage matrix of platforms × artifacts, the common platforms nobody
+ * covers, and version skew between the artifacts.
+ */
+import { basename } from 'node:path';
+import { auditFile, toFinding, type AuditOptions } from '../audit/audit.ts';
+import type { Finding } from '../audit/types.ts';
+import { tally } from '../audit/verdict.ts';
+import type { Report, Verdict } from '../report/schema.ts';
+import type { ReleaseReport } from './schema.ts';
+import { RELEASE_CHECKS } from './checks.ts';
+import { toolVersion } from '../tool.ts';
+import type { Target } from '../target.ts';
+
+/** The platforms most users of a native package run on; a release that covers some native platforms should cover these. */
+export const COMMON_PLATFORMS = [
+  'linux-x86_64-glibc',
+  'linux-arm64-glibc',
+  'linux-x86_64-musl',
+  'linux-arm64-musl',
+  'macos-x86_64',
+  'macos-arm64',
+  'windows-x86_64',
+  'windows-arm64',
+] as const;
+
+const RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
+
+/** A target's platform, without version floors or runtime: 'linux-x86_64-musl', 'macos-arm64', 'windows-x86_64'. */
+export function platformOf(t: Pick<Target, 'os' | 'arch' | 'libc'>): string {
+  return [t.os, t.arch, ...(t.libc ? [t.libc.kind] : [])].join('-');
+}
+
+/** Name and version an artifact says it is, and what it pins its sibling packages to. */
+export interface Identity {
+  name: string | null;
+  version: string | null;
+  /** npm: optionalDependencies name → exact version the root package pins. */
+  pins: Record<string, string>;
+}
+
+export function identityOf(r: Report): Identity {
+  if (r.wheel) return { name: r.wheel.distribution, version: r.wheel.version, pins: {} };
+  if (r.npm) return { name: r.npm.name, version: r.npm.version, pins: r.npm.platformPackages };
+  if (r.jar) return { name: r.jar.name, version: r.jar.version, pins: {} };
+  return { name: null, version: null, pins: {} };
+}
+
+/** The worst verdict per platform in one report; a platform it does not claim is absent. */
+function verdictsByPlatform(r: Report): Map<string, Verdict> {
+  const out = new Map<string, Verdict>();
+  for (const t of r.targets) {
+    const v = r.verdicts.find((x) => x.target === t.id)?.verdict ?? 'pass';
+    const key = platformOf(t);
+    const cur = out.get(key);
+    if (!cur || RANK[v] > RANK[cur]) out.set(key, v);
+  }
+  return out;
+}
+
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** The release-level findings: gaps, skew, pins. */
+export function judgeRelease(reports: readonly Report[]): { matrix: ReleaseReport['matrix']; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const perArtifact = reports.map(verdictsByPlatform);
+  const platforms = [...new Set(perArtifact.flatMap((m) => [...m.keys()]))].sort();
+  const matrix = {
+    platforms,
+    artifacts: reports.map((r) => r.artifact.file),
+    cells: platforms.map((p) => perArtifact.map((m) => m.get(p) ?? null)),
+  };
+
+  // Coverage: a native release should reach the common platforms.
+  if (platforms.length > 0) {
+    const covered = new Set(platforms);
+    const missing = COMMON_PLATFORMS.filter((p) => !covered.has(p));
+    for (const p of missing) {
+      findings.push(
+        toFinding(RELEASE_CHECKS.missingPlatform, {
+          message: `no artifact of this release covers ${p}`,
+          evidence: { platform: p, covered: platforms },
+          hint: `Build for ${p} too (e.g. ${hintFor(p)}), or document that it is not supported.`,
+        }),
+      );
+    }
+  }
+
+  // One project, one version.
+  const ids = reports.map((r) => ({ file: r.artifact.file, ...identityOf(r) }));
+  const named = ids.filter((i) => i.name !== null && i.version !== null);
+  const versions = new Set(named.map((i) => i.version));
+  const pinnedNames = new Set(named.flatMap((i) => Object.keys(i.pins).map(normalizeName)));
+  if (versions.size > 1) {
+    findings.push(
+      toFinding(RELEASE_CHECKS.versionSkew, {
+        message: `the artifacts carry ${versions.size} versions: ${named.map((i) => `${i.file} is ${i.version}`).join(', ')}`,
+        evidence: { versions: Object.fromEntries(named.map((i) => [i.file, i.version])) },
+      }),
+    );
+  }
+  const roots = named.filter((i) => !pinnedNames.has(normalizeName(i.name!)));
+  const projects = new Set(roots.map((i) => normalizeName(i.name!)));
+  if (projects.size > 1) {
+    findings.push(
+      toFinding(RELEASE_CHECKS.mixedProjects, {
+        message: `the artifacts belong to ${projects.size} projects: ${[...projects].join(', ')}`,
+        evidence: { projects: Object.fromEntries(roots.map((i) => [i.file, i.name])) },
+      }),
+    );
+  }
+
+  // npm: every pinned platform package is in the release, at exactly the pinned version.
+  for (const root of named) {
+    for (const [dep, pinned] of Object.entries(root.pins)) {
+      const found = named.find((i) => normalizeName(i.name!) === normalizeName(dep));
+      if (!found) {
+        findings.push(
+          toFinding(RELEASE_CHECKS.missingPackage, {
+            file: root.file,
+            message: `${root.name}@${root.version} pins ${dep}@${pinned}, which is not part of this release`,
+            evidence: { package: dep, pinned },
+          }),
+        );
+      } else if (found.version !== pinned) {
+        findings.push(
+          toFinding(RELEASE_CHECKS.pinMismatch, {
+            file: found.file,
+            message: `${root.name}@${root.version} pins ${dep}@${pinned}, but the release has ${dep}@${found.version} (${found.file})`,
+            evidence: { package: dep, pinned, found: found.version },
+          }),
+        );
+      }
+    }
+  }
+  return { matrix, findings };
+}
+
+function hintFor(platform: string): string {
+  const hints: Record<string, string> = {
+    'linux-x86_64-glibc': 'a manylinux_2_17_x86_64 wheel, a linux-x64 prebuild',
+    'linux-arm64-glibc': 'a manylinux_2_17_aarch64 wheel, a linux-arm64 prebuild',
+    'linux-x86_64-musl': 'a musllinux_1_2_x86_64 wheel, a linux-x64 musl prebuild',
+    'linux-arm64-musl': 'a musllinux_1_2_aarch64 wheel, a linux-arm64 musl prebuild',
+    'macos-x86_64': 'a macosx_10_12_x86_64 or universal2 wheel, a darwin-x64 prebuild',
+    'macos-arm64': 'a macosx_11_0_arm64 or universal2 wheel, a darwin-arm64 prebuild',
+    'windows-x86_64': 'a win_amd64 wheel, a win32-x64 prebuild',
+    'windows-arm64': 'a win_arm64 wheel, a win32-arm64 prebuild',
+  };
+  return hints[platform] ?? platform;
+}
+
+export async function auditRelease(paths: readonly string[], options: AuditOptions = {}): Promise<ReleaseReport> {
+  const started = performance.now();
+  const artifacts: Report[] = [];
+  for (const p of paths) artifacts.push(await auditFile(p, options));
+  const { matrix, findings } = judgeRelease(artifacts);
+  const all = [...artifacts.flatMap((r) => r.findings), ...findings];
+  const worst = artifacts.reduce<Verdict>((w, r) => (RANK[r.overall.verdict] > RANK[w] ? r.overall.verdict : w), tally(findings).verdict);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'distaudit', version: toolVersion() },
+    name: paths.length === 1 ? basename(paths[0]!) : `${paths.length} artifacts`,
+    artifacts,
+    matrix,
+    findings,
+    overall: { ...tally(all), verdict: worst },
+    durationMs: performance.now() - started,
+  };
+}
