@@ -53,13 +53,13 @@ export const UNSUPPORTED_KIND: Check = {
 /** Kept text entries larger than this are not read (none of the texts we keep is legitimately near it). */
 const MAX_TEXT = 64 * 1024 * 1024;
 
-function keptText(scan: ArchiveScan): (path: string) => string | null {
+function keptBytes(scan: ArchiveScan): (path: string) => Uint8Array | null {
   const byPath = new Map(scan.entries.map((e) => [e.path, e]));
   return (path) => {
     const c = byPath.get(path)?.content;
     if (!c) return null;
-    if (c.kind === 'memory') return decodeUtf8(c.bytes);
-    return c.size <= MAX_TEXT ? readFileSync(c.path, 'utf8') : null;
+    if (c.kind === 'memory') return c.bytes;
+    return c.size <= MAX_TEXT ? readFileSync(c.path) : null;
   };
 }
 
@@ -153,11 +153,15 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
       spoolDir,
     });
     const { binaries, unparsable } = collector;
-    const text = keptText(scan);
+    const bytes = keptBytes(scan);
+    const text = (p: string) => {
+      const b = bytes(p);
+      return b ? decodeUtf8(b) : null;
+    };
     const artifact = reader.model(file, scan, text);
     const targets = reader.targets(artifact);
     const targetsOf = (bin: AuditedBinary) => reader.binaryTargets?.(artifact, targets, bin) ?? targets;
-    const ctx: AuditContext = { artifact, scan, binaries, unparsable, targets, targetsOf, text, report };
+    const ctx: AuditContext = { artifact, scan, binaries, unparsable, targets, targetsOf, text, bytes, report };
 
     for (const rule of rules) {
       try {

@@ -81,6 +81,8 @@ export interface AuditContext {
   targetsOf(bin: AuditedBinary): Target[];
   /** The text of an entry the artifact kind asked to keep (METADATA, RECORD, ...); null if absent or unreadable. */
   text(path: string): string | null;
+  /** The bytes of a kept entry (a MANIFEST.MF, whose 72-byte lines can split a UTF-8 character); null if absent. */
+  bytes(path: string): Uint8Array | null;
   /** Records a finding of `check` (its severity unless the input overrides it). */
   report(check: Check, finding: FindingInput): void;
 }

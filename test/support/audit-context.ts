@@ -51,6 +51,7 @@ export function contextFor(spec: ContextSpec): { ctx: AuditContext; findings: Fi
     targets: spec.targets ?? [],
     targetsOf: (bin) => spec.targetsOf?.(bin) ?? spec.targets ?? [],
     text: (p) => texts.get(p) ?? null,
+    bytes: (p) => files.find(([f]) => f === p)?.[1] ?? null,
     report(check, f) {
       findings.push(toFinding(check, f));
     },
