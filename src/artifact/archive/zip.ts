@@ -40,16 +40,15 @@
  * I/O errors of the machine (the file vanishes, the spool disk is full) are
  * thrown: they are not properties of the archive.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { EntryCollector, Spool, releaseContent, type MemoryBudget } from './content.ts';
+import { FileReader, Problems, hashFile } from './common.ts';
 import { formatBytes, IN_MEMORY_BUDGET_FACTOR, resolveLimits } from './limits.ts';
 import { checkEntryName, decodeName, entryLabel, lazyLabel, NameIndex, quoteName } from './names.ts';
-import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ArchiveProblemCode, ArchiveScan, ScanOptions } from './types.ts';
+import type { ArchiveEntry, ArchiveLimits, ArchiveProblemCode, ArchiveScan, ScanOptions } from './types.ts';
 import {
   EOCD_SIZE,
   eocdCandidates,
@@ -85,9 +84,7 @@ export { contentSource } from './content.ts';
 const SMALL_COMPRESSED = 64 * 1024;
 /** ... as long as they inflate to at most this (else they are streamed like any other). */
 const SMALL_INFLATED = 1024 * 1024;
-const READ_CHUNK = 256 * 1024;
 const INFLATE_CHUNK = 64 * 1024;
-const CACHE_WINDOW = 256 * 1024;
 /** Backward search for an end record followed by trailing data. */
 const SCAN_CHUNK = 1024 * 1024;
 const MAX_EOCD_CANDIDATES = 64;
@@ -95,54 +92,6 @@ const MAX_EOCD_CANDIDATES = 64;
 // ---------------------------------------------------------------------------
 // File access
 
-/** Positional reads through a small read-ahead window (central directory and local headers are read in small pieces). */
-class FileReader {
-  private cache: Buffer | null = null;
-  private cacheAt = 0;
-  constructor(
-    readonly fh: FileHandle,
-    readonly size: number,
-  ) {}
-
-  /** Up to `length` bytes at `position` (fewer only at the end of the file). */
-  async read(position: number, length: number): Promise<Buffer> {
-    const n = Math.max(0, Math.min(length, this.size - position));
-    if (n === 0) return Buffer.alloc(0);
-    const c = this.cache;
-    if (c && position >= this.cacheAt && position + n <= this.cacheAt + c.length) {
-      return c.subarray(position - this.cacheAt, position - this.cacheAt + n);
-    }
-    if (n > CACHE_WINDOW / 2) return this.direct(position, n);
-    this.cache = await this.direct(position, Math.min(CACHE_WINDOW, this.size - position));
-    this.cacheAt = position;
-    return this.cache.subarray(0, n);
-  }
-
-  /**
-   * The bytes `[position, position + length)` as chunks, read on demand.
-   * (Streams of a FileHandle, or of an fd, close the descriptor when destroyed early; this never does.)
-   */
-  async *range(position: number, length: number, chunk = READ_CHUNK): AsyncGenerator<Buffer> {
-    const end = Math.min(position + length, this.size);
-    for (let at = position; at < end; ) {
-      const b = await this.direct(at, Math.min(chunk, end - at));
-      if (b.length === 0) return;
-      at += b.length;
-      yield b;
-    }
-  }
-
-  async direct(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.fh.read(buf, done, length - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return done === length ? buf : buf.subarray(0, done);
-  }
-}
 
 /** The window `[base, base + size)` of the file, as yauzl's random-access reader. */
 class ViewReader extends yauzl.RandomAccessReader {
@@ -175,15 +124,6 @@ class ViewReader extends yauzl.RandomAccessReader {
   }
 }
 
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    const s = createReadStream(path, { highWaterMark: 1024 * 1024 });
-    s.on('data', (c) => h.update(c));
-    s.on('error', reject);
-    s.on('end', () => resolve(h.digest('hex')));
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Layout: where the end records, the central directory and the entries are
@@ -313,18 +253,6 @@ interface Rec {
 }
 
 /** Problems in archive order: archive-wide ones first (order -1), then by entry index, then as found. */
-class Problems {
-  private readonly list: { p: ArchiveProblem; order: number; seq: number }[] = [];
-  add(code: ArchiveProblemCode, path: string | null, message: string, order = -1, fatal = false): void {
-    this.list.push({ p: { code, path, message, fatal }, order, seq: this.list.length });
-  }
-  push(p: ArchiveProblem, order: number): void {
-    this.list.push({ p, order, seq: this.list.length });
-  }
-  sorted(): ArchiveProblem[] {
-    return this.list.sort((a, b) => a.order - b.order || a.seq - b.seq).map((x) => x.p);
-  }
-}
 
 function unixMode(e: yauzl.Entry): number | null {
   const host = e.versionMadeBy >>> 8;

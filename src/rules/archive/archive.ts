@@ -70,8 +70,9 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
     id: 'archive.unsupported-compression',
     severity: 'error',
     title: 'An entry uses an unsupported compression method',
-    explain: 'Only stored (0) and deflate (8) are allowed in wheels and accepted by PyPI; other methods fail in some installers.',
-    fix: 'Rebuild with deflate compression.',
+    explain:
+      'Zip: only stored (0) and deflate (8) are allowed in wheels and JARs and accepted by PyPI; other methods fail in some installers. npm tarballs: only gzip is read by `npm install` (a zstd, bzip2 or xz tarball is not).',
+    fix: 'Rebuild with deflate (zip) or gzip (npm pack).',
   },
   'entry-too-large': {
     id: 'archive.entry-too-large',
@@ -83,8 +84,9 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
   'compression-ratio': {
     id: 'archive.compression-ratio',
     severity: 'error',
-    title: 'An entry inflates like a zip bomb',
-    explain: 'An entry inflates to far more than its compressed size allows for real content. Inflation was stopped as soon as the ratio was crossed.',
+    title: 'Content inflates like a decompression bomb',
+    explain:
+      'A zip entry, or the gzip stream of a tarball, inflates to far more than its compressed size allows for real content. Inflation was stopped as soon as the ratio was crossed.',
     fix: 'Remove the entry.',
   },
   'total-too-large': {
@@ -104,15 +106,16 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
   'header-mismatch': {
     id: 'archive.header-mismatch',
     severity: 'error',
-    title: "An entry's local header disagrees with the central directory",
-    explain: `The name, method or sizes in the entry's local header differ from its central-directory record, so tools that read one or the other see different files. ${PARSER_DIFFERENTIAL}`,
-    fix: 'Rebuild the archive with a standard zip writer.',
+    title: 'Readers of the archive would see different entries',
+    explain: `Zip: the name, method or sizes in an entry's local header differ from its central-directory record, so tools that read one or the other see different files. Tar: a header that npm's tar parser and other tar readers interpret differently (a link target on a file, a global pax size or path). ${PARSER_DIFFERENTIAL}`,
+    fix: 'Rebuild the archive with a standard writer (zip, `npm pack`).',
   },
   'corrupt-entry': {
     id: 'archive.corrupt-entry',
     severity: 'error',
     title: 'An entry is corrupt',
-    explain: 'The inflated data does not match the size or CRC-32 its headers declare, or does not inflate. pip fails with `Bad CRC-32` or `Error -3 while decompressing data`.',
+    explain:
+      'The inflated data does not match the size or CRC-32 its headers declare, or does not inflate, or (tar) the stream ends inside an entry or the gzip trailer does not match. pip fails with `Bad CRC-32` or `Error -3 while decompressing data`; npm with `TAR_BAD_ARCHIVE` or `zlib: unexpected end of file`.',
     fix: 'Rebuild the archive; check the upload was not truncated or altered.',
   },
   'overlapping-entries': {
@@ -134,15 +137,15 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
     id: 'archive.trailing-data',
     severity: 'error',
     title: 'Bytes after the end of the archive',
-    explain: `The file continues after the end-of-central-directory record (an appended file, a polyglot). ${PARSER_DIFFERENTIAL}`,
+    explain: `The file continues after its end: after a zip's end-of-central-directory record, or after a tarball's end-of-archive blocks or gzip stream (an appended file or archive, a polyglot). ${PARSER_DIFFERENTIAL}`,
     fix: 'Upload the archive as the build tool wrote it.',
   },
   'hidden-data': {
     id: 'archive.hidden-data',
     severity: 'error',
     title: 'Bytes between entries that no header accounts for',
-    explain: `Data sits where no tool will list it: between entries, after an entry's deflate stream, between the last entry and the central directory, in central-directory bytes beyond the counted entries, or between the central directory and the end record. ${PARSER_DIFFERENTIAL}`,
-    fix: 'Rebuild the archive with a standard zip writer.',
+    explain: `Data sits where some tools will not look: in a zip, between entries, after an entry's deflate stream, between the last entry and the central directory, in central-directory bytes beyond the counted entries, or between the central directory and the end record; in a tarball, entries after a lone zero block (npm reads on, GNU tar stops). ${PARSER_DIFFERENTIAL}`,
+    fix: 'Rebuild the archive with a standard writer (zip, `npm pack`).',
   },
 };
 
