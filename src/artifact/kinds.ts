@@ -6,6 +6,8 @@
  * a zip is reported as unreadable, not trusted).
  */
 import type { ArchiveScan, ScanOptions } from './archive/types.ts';
+import type { ByteSource } from '../binary/source.ts';
+import type { ParsedBinary } from '../binary/index.ts';
 import type { ArtifactModel } from './model.ts';
 import type { ArtifactKind, AuditContext, AuditedBinary, Finding } from '../audit/types.ts';
 import type { Report } from '../report/schema.ts';
@@ -22,6 +24,13 @@ export interface ArtifactReader {
   keepText(path: string): boolean;
   model(fileName: string, scan: ArchiveScan, text: (path: string) => string | null): ArtifactModel;
   targets(model: ArtifactModel): Target[];
+  /**
+   * Facts only the binary's bytes can tell, read while they are available
+   * (before the pipeline frees them): e.g. a Node addon's declared N-API version.
+   */
+  probe?(src: ByteSource, parsed: ParsedBinary): Partial<Pick<AuditedBinary, 'node'>>;
+  /** Defined symbols the probe looks at (added to the rules' own, see Rule.definedSymbols). */
+  definedSymbols?: RegExp;
   /** The targets one binary must serve (see AuditContext.targetsOf); all of them when absent. */
   binaryTargets?(model: ArtifactModel, targets: readonly Target[], bin: AuditedBinary): Target[];
   /** Kind-specific facts for the report, from the context and the findings the rules made. */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ArchiveLimits, ArchiveScan, KeptContent } from '../artifact/archive/types.ts';
 import { contentSource } from '../artifact/archive/content.ts';
-import { readerFor } from '../artifact/kinds.ts';
+import { readerFor, type ArtifactReader } from '../artifact/kinds.ts';
 import { BinaryParseError } from '../binary/errors.ts';
 import { describe } from '../binary/describe.ts';
 import { parseBinary } from '../binary/index.ts';
@@ -63,9 +63,9 @@ function keptBytes(scan: ArchiveScan): (path: string) => Uint8Array | null {
   };
 }
 
-/** Only the defined symbols some rule looks at are listed (imports always are). */
-function definedSymbolFilter(rules: readonly Rule[]): (name: string) => boolean {
-  const patterns = rules.flatMap((r) => (r.definedSymbols ? [r.definedSymbols] : []));
+/** Only the defined symbols some rule or the kind's probe looks at are listed (imports always are). */
+function definedSymbolFilter(rules: readonly Rule[], reader: ArtifactReader): (name: string) => boolean {
+  const patterns = [...rules, reader].flatMap((r) => (r.definedSymbols ? [r.definedSymbols] : []));
   return (name) => patterns.some((p) => p.test(name));
 }
 
@@ -77,7 +77,7 @@ class BinaryCollector {
   readonly binaries: AuditedBinary[] = [];
   readonly unparsable: UnparsableBinary[] = [];
   constructor(
-    private readonly keepText: (path: string) => boolean,
+    private readonly reader: ArtifactReader,
     private readonly keepDefinedSymbol: (name: string) => boolean,
   ) {}
 
@@ -86,8 +86,8 @@ class BinaryCollector {
     try {
       if (!mightBeNative(src.read(0, Math.min(64, src.size)))) return false;
       const parsed = parseBinary(src, { keepDefinedSymbol: this.keepDefinedSymbol });
-      if (parsed) this.binaries.push({ path, size: src.size, sha256, parsed, facts: describe(parsed) });
-      return parsed !== null || !this.keepText(path);
+      if (parsed) this.binaries.push({ path, size: src.size, sha256, parsed, facts: describe(parsed), ...this.reader.probe?.(src, parsed) });
+      return parsed !== null || !this.reader.keepText(path);
     } catch (err) {
       if (!(err instanceof BinaryParseError)) throw err;
       this.unparsable.push({ path, offset: err.offset, reason: err.reason });
@@ -118,7 +118,7 @@ function assemble(
     tool: { name: 'distaudit', version: toolVersion() },
     artifact,
     targets,
-    binaries: binaries.map((b) => ({ path: b.path, size: b.size, sha256: b.sha256, facts: b.facts })),
+    binaries: binaries.map((b) => ({ path: b.path, size: b.size, sha256: b.sha256, facts: b.facts, ...(b.node !== undefined ? { node: b.node } : {}) })),
     findings,
     verdicts: targetVerdicts(targets, findings),
     overall: overallVerdict(targets, findings),
@@ -144,7 +144,7 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
   const rules = (options.rules ?? RULES).filter((r) => r.kinds.includes(reader.kind));
   const spoolDir = mkdtempSync(join(tmpdir(), 'distaudit-'));
   try {
-    const collector = new BinaryCollector((p) => reader.keepText(p), definedSymbolFilter(rules));
+    const collector = new BinaryCollector(reader, definedSymbolFilter(rules, reader));
     // Scanners report bad archives as problems; they throw only for I/O on the file itself.
     const scan = await reader.scan(path, {
       limits: options.limits,

@@ -11,6 +11,7 @@ import type { ArtifactModel } from '../artifact/model.ts';
 import type { ArchiveScan } from '../artifact/archive/types.ts';
 import type { BinaryFacts } from '../binary/describe.ts';
 import type { ParsedBinary } from '../binary/index.ts';
+import type { NodeAddonFacts } from '../binary/addons/node.ts';
 import type { Target } from '../target.ts';
 import { Nullable } from '../schema.ts';
 
@@ -58,6 +59,8 @@ export interface AuditedBinary {
   parsed: ParsedBinary;
   /** One entry per binary; per slice for a fat Mach-O. */
   facts: BinaryFacts[];
+  /** For npm packages and bare `.node` files: what the binary says about itself as a Node addon (null: none). */
+  node?: NodeAddonFacts | null;
 }
 
 /** An entry whose magic says native binary but whose header could not be parsed. */

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { BinaryFactsSchema } from '../binary/describe.ts';
+import { NodeAddonFactsSchema } from '../binary/addons/node.ts';
 import { FindingSchema } from '../audit/types.ts';
 import { Nullable } from '../schema.ts';
 import { TargetSchema } from '../target.ts';
@@ -38,6 +39,7 @@ export const AuditedBinarySummarySchema = Type.Object({
   size: Type.Integer({ minimum: 0 }),
   sha256: Type.String(),
   facts: Type.Array(BinaryFactsSchema, { description: 'One entry per binary; per slice for a fat Mach-O.' }),
+  node: Type.Optional(Nullable(NodeAddonFactsSchema)),
 });
 
 export const WheelSummarySchema = Type.Object(

@@ -27,6 +27,7 @@ test('manylinux aliases merge into one target that lists both claims', () => {
     minOs: null,
     policy: 'manylinux_2_17',
     python: { interpreters: ['cp311'], abi: 'cp311', minimum: null },
+    node: null,
     claims: ['manylinux_2_17_x86_64', 'manylinux2014_x86_64'],
   });
 });

@@ -15,8 +15,9 @@ export const wheelReader: ArtifactReader = {
   scan: scanZip,
   keepText: wheelKeepText,
   model: (fileName, scan, text) => ({ kind: 'wheel', wheel: readWheelModel(fileName, scan, text) }),
-  targets: (model) => wheelTargets(model.wheel),
+  targets: (model) => (model.kind === 'wheel' ? wheelTargets(model.wheel) : []),
   summary(ctx, findings) {
+    if (ctx.artifact.kind !== 'wheel') return {};
     const w = ctx.artifact.wheel;
     // The Linux rules compute the deserved tag once (elf.deserved-tag); the summary repeats their answer.
     const deserved = [...new Set(findings.filter((f) => f.check === 'elf.deserved-tag' && typeof f.evidence.tag === 'string').map((f) => f.evidence.tag as string))];

@@ -1,0 +1,3 @@
+// Not a constant.
+ldr w0, [x0]
+ret

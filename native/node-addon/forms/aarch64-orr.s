@@ -1,0 +1,3 @@
+// INT_MAX as a logical immediate.
+orr w0, wzr, #0x7fffffff
+ret

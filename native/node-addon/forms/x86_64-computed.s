@@ -1,0 +1,3 @@
+# Not a constant: reads memory.
+mov (%rdi), %eax
+ret

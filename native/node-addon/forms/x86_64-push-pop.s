@@ -1,0 +1,4 @@
+# clang -Oz: push the constant, pop it into rax.
+push $9
+pop %rax
+ret

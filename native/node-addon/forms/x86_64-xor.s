@@ -1,0 +1,3 @@
+# xor eax, eax: returns 0.
+xor %eax, %eax
+ret
