@@ -22,28 +22,12 @@ import { extract } from 'tar-stream';
 import { parseBinary } from '../../src/binary/index.ts';
 import { bytesSource } from '../../src/binary/source.ts';
 import { nodeAddonFacts, type NodeAddonFacts } from '../../src/binary/addons/node.ts';
-import { fetchNpm, npmCorpus, type CorpusBinaryFacts } from '../support/corpus.ts';
+import { fetchNpm, npmCorpus, readTgzMembers, type CorpusBinaryFacts } from '../support/corpus.ts';
 import { checkDeclared } from './node-addon-tools.ts';
 
 /** Every `.node` member of a tarball (these packages are a few MB). */
-async function nodeFiles(tgz: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  const ex = extract();
-  ex.on('entry', (header, stream, next) => {
-    if (header.type === 'file' && header.name.endsWith('.node')) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-      stream.on('end', () => {
-        found.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    } else {
-      stream.on('end', () => next());
-      stream.resume();
-    }
-  });
-  await pipeline(createReadStream(tgz), createGunzip(), ex);
-  return found;
+function nodeFiles(tgz: string): Promise<Map<string, Buffer>> {
+  return readTgzMembers(tgz, (name) => name.endsWith('.node'));
 }
 
 function analyse(bytes: Buffer): NodeAddonFacts | null {

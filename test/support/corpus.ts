@@ -89,12 +89,13 @@ export function fetchNpm(artifact: CorpusArtifact): string {
   }
 }
 
-/** Reads the named members of a .tgz into memory (streamed; other members are skipped unread). */
-export async function readTgzMembers(tgz: string, wanted: Set<string>): Promise<Map<string, Buffer>> {
+/** Reads the wanted members of a .tgz into memory (streamed; other members are skipped unread). */
+export async function readTgzMembers(tgz: string, wanted: Set<string> | ((name: string) => boolean)): Promise<Map<string, Buffer>> {
+  const want = typeof wanted === 'function' ? wanted : (name: string) => wanted.has(name);
   const found = new Map<string, Buffer>();
   const ex = extract();
   ex.on('entry', (header, stream, next) => {
-    if (header.type === 'file' && wanted.has(header.name)) {
+    if (header.type === 'file' && want(header.name)) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import type { ArchiveProblem, ArchiveProblemCode } from './types.ts';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ArchiveProblemCode, ArchiveScan, ScanOptions } from './types.ts';
+import { resolveLimits } from './limits.ts';
 
 /** Chunk size of streamed reads. */
 export const READ_CHUNK = 256 * 1024;
@@ -84,5 +85,29 @@ export class Problems {
   }
   sorted(): ArchiveProblem[] {
     return this.list.sort((a, b) => a.order - b.order || a.seq - b.seq).map((x) => x.p);
+  }
+}
+
+/**
+ * What every archive reader does around its own walk: open the file, hash it
+ * whole (concurrently), collect the problems in order, and always close it.
+ */
+export async function scanArchiveFile(
+  path: string,
+  format: ArchiveScan['format'],
+  options: ScanOptions,
+  walk: (r: FileReader, limits: ArchiveLimits, problems: Problems) => Promise<ArchiveEntry[]>,
+): Promise<ArchiveScan> {
+  const limits = resolveLimits(options.limits);
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const sha = hashFile(path);
+    sha.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+    const problems = new Problems();
+    const entries = await walk(new FileReader(fh, size), limits, problems);
+    return { format, size, sha256: await sha, entries, problems: problems.sorted() };
+  } finally {
+    await fh.close();
   }
 }

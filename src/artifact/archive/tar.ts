@@ -47,14 +47,13 @@
  * I/O errors of the machine (the file vanishes, the spool disk is full) are
  * thrown: they are not properties of the archive.
  */
-import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import tarStream from 'tar-stream';
-import { FileReader, Problems, hashFile } from './common.ts';
+import { scanArchiveFile, type FileReader, type Problems } from './common.ts';
 import { EntryCollector, Spool, releaseContent, type MemoryBudget } from './content.ts';
 import { containerOf, GZIP_TRAILER_SIZE, isGzipMagic, MAX_GZIP_HEADER, parseGzipHeader, parseGzipTrailer } from './gzip-format.ts';
-import { formatBytes, IN_MEMORY_BUDGET_FACTOR, resolveLimits } from './limits.ts';
+import { formatBytes, IN_MEMORY_BUDGET_FACTOR } from './limits.ts';
 import { checkEntryName, lazyLabel, NameIndex, quoteName } from './names.ts';
 import { TarWalker, typeName, type TarRecord } from './tar-format.ts';
 import type { ArchiveEntry, ArchiveLimits, ArchiveProblemCode, ArchiveScan, KeptContent, ScanOptions } from './types.ts';
@@ -207,19 +206,8 @@ interface Slot {
 
 type TarEntryStream = tarStream.Extract extends AsyncIterable<infer S> ? S : never;
 
-export async function scanTar(path: string, options: ScanOptions): Promise<ArchiveScan> {
-  const limits = resolveLimits(options.limits);
-  const fh = await open(path, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    const sha = hashFile(path);
-    sha.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-    const problems = new Problems();
-    const entries = await new TarScan(new FileReader(fh, size), limits, options, problems).run();
-    return { format: 'tar', size, sha256: await sha, entries, problems: problems.sorted() };
-  } finally {
-    await fh.close();
-  }
+export function scanTar(path: string, options: ScanOptions): Promise<ArchiveScan> {
+  return scanArchiveFile(path, 'tar', options, (r, limits, problems) => new TarScan(r, limits, options, problems).run());
 }
 
 class TarScan {

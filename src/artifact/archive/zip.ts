@@ -40,13 +40,12 @@
  * I/O errors of the machine (the file vanishes, the spool disk is full) are
  * thrown: they are not properties of the archive.
  */
-import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { EntryCollector, Spool, releaseContent, type MemoryBudget } from './content.ts';
-import { FileReader, Problems, hashFile } from './common.ts';
-import { formatBytes, IN_MEMORY_BUDGET_FACTOR, resolveLimits } from './limits.ts';
+import { scanArchiveFile, type FileReader, type Problems } from './common.ts';
+import { formatBytes, IN_MEMORY_BUDGET_FACTOR } from './limits.ts';
 import { checkEntryName, decodeName, entryLabel, lazyLabel, NameIndex, quoteName } from './names.ts';
 import type { ArchiveEntry, ArchiveLimits, ArchiveProblemCode, ArchiveScan, ScanOptions } from './types.ts';
 import {
@@ -278,19 +277,8 @@ function readableYauzlError(err: Error, entryNo: number): { code: ArchiveProblem
   return { code: 'unreadable', message: `the archive cannot be read: ${m}` };
 }
 
-export async function scanZip(path: string, options: ScanOptions): Promise<ArchiveScan> {
-  const limits = resolveLimits(options.limits);
-  const fh = await open(path, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    const sha = hashFile(path);
-    sha.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-    const problems = new Problems();
-    const entries = await scanBody(new FileReader(fh, size), limits, options, problems);
-    return { format: 'zip', size, sha256: await sha, entries, problems: problems.sorted() };
-  } finally {
-    await fh.close();
-  }
+export function scanZip(path: string, options: ScanOptions): Promise<ArchiveScan> {
+  return scanArchiveFile(path, 'zip', options, (r, limits, problems) => scanBody(r, limits, options, problems));
 }
 
 async function scanBody(r: FileReader, limits: ArchiveLimits, options: ScanOptions, problems: Problems): Promise<ArchiveEntry[]> {
