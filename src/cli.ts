@@ -23,7 +23,8 @@ import { renderInspectText } from './inspect/text.ts';
 const USAGE = `usage: distaudit <command> [options]
 
 commands:
-  audit <file...>     audit artifacts (Python wheels) before release
+  audit <file...>     audit artifacts before release: wheels (.whl), JARs (.jar/.war/.ear),
+                      npm tarballs (.tgz) and Node addons (.node)
       --format F      text (default), json, markdown, sarif, junit
       --fail-on S     error (default), warning, never: the severity that fails the run
       --output FILE   write the report there instead of standard output

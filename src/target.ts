@@ -75,3 +75,20 @@ export function targetId(t: Pick<Target, 'os' | 'arch' | 'libc' | 'minOs'> & { n
   if (t.node) parts.push(t.node.napi ? 'napi' : t.node.moduleVersion !== null ? `${t.node.runtime}-abi${t.node.moduleVersion}` : t.node.runtime);
   return parts.join('-');
 }
+
+/** A target's platform, without version floors or runtime: 'linux-x86_64-musl', 'macos-arm64', 'windows-x86_64'. */
+export function platformOf(t: Pick<Target, 'os' | 'arch' | 'libc'>): string {
+  return [t.os, t.arch, ...(t.libc ? [t.libc.kind] : [])].join('-');
+}
+
+/** The platforms most users of a native package run on; a release that covers some native platforms should cover these. */
+export const COMMON_PLATFORMS = [
+  'linux-x86_64-glibc',
+  'linux-arm64-glibc',
+  'linux-x86_64-musl',
+  'linux-arm64-musl',
+  'macos-x86_64',
+  'macos-arm64',
+  'windows-x86_64',
+  'windows-arm64',
+] as const;

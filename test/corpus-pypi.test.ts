@@ -32,21 +32,15 @@ import { auditFile } from '../src/audit/audit.ts';
 import type { AuditContext, Finding, Rule } from '../src/audit/types.ts';
 import type { BinaryFacts } from '../src/binary/describe.ts';
 import { RULES } from '../src/rules/index.ts';
-import { linuxContext, groupBy } from '../src/rules/linux/context.ts';
+import { linuxContext } from '../src/rules/linux/context.ts';
+import { groupBy } from '../src/rules/messages.ts';
 import { deservedPlatformTag, type DeservedTag } from '../src/rules/linux/deserved-tag.ts';
 import type { PolicyLibc, WheelArch } from '../src/policy/linux.ts';
 import { sliceSymbols } from '../src/rules/python/symbols.ts';
 import { stableAbiItem } from '../src/policy/stable-abi.ts';
 import type { Report } from '../src/report/schema.ts';
 import { fetchWheel, readPypiCorpus, type PypiBinary, type PypiWheel } from './support/pypi.ts';
-
-interface Disagreement {
-  wheel: string;
-  field: string;
-  ours: unknown;
-  theirs: unknown;
-  reason: string;
-}
+import { cmpDotted, Ledger, ourFloors, showDisagreement, toolFloors, type Disagreement } from './support/native-compare.ts';
 
 /** auditwheel's musllinux policy on the recording host: it found no /lib/libc.musl-*.so.1 and took the latest (see the corpus "caveats"). */
 const AUDITWHEEL_MUSL_POLICY = 'musllinux_1_2';
@@ -57,21 +51,21 @@ const MUSL_POLICY_REASON =
 
 const DISAGREEMENTS: Disagreement[] = [
   {
-    wheel: 'numpy-1.26.4-cp312-cp312-musllinux_1_1_x86_64.whl',
+    artifact: 'numpy-1.26.4-cp312-cp312-musllinux_1_1_x86_64.whl',
     field: 'platform tag in the report (wheel.deservedPlatformTags)',
     ours: ['musllinux_1_1_x86_64'],
     theirs: ['musllinux_1_2_x86_64'],
     reason: MUSL_POLICY_REASON,
   },
   {
-    wheel: 'pyzmq-26.4.0-cp312-cp312-musllinux_1_1_x86_64.whl',
+    artifact: 'pyzmq-26.4.0-cp312-cp312-musllinux_1_1_x86_64.whl',
     field: 'platform tag in the report (wheel.deservedPlatformTags)',
     ours: ['musllinux_1_1_x86_64'],
     theirs: ['musllinux_1_2_x86_64'],
     reason: MUSL_POLICY_REASON,
   },
   {
-    wheel: 'dockerfile-3.4.0-cp39-abi3-manylinux_2_5_x86_64.manylinux1_x86_64.whl',
+    artifact: 'dockerfile-3.4.0-cp39-abi3-manylinux_2_5_x86_64.manylinux1_x86_64.whl',
     field: 'dockerfile.abi3.so: non_abi3_symbols',
     ours: [],
     theirs: [
@@ -99,35 +93,6 @@ const PE_MACHINE: Record<string, string> = { IMAGE_FILE_MACHINE_AMD64: 'x86_64',
 /** macholib's CPU_TYPE_NAMES, as delocate reports them. */
 const MACHOLIB_CPU: Record<string, string> = { x86_64: 'x86_64', ARM64: 'arm64', i386: 'i386' };
 
-/** Numeric dotted-version order, independent of src/version.ts. */
-function cmpDotted(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-const FLOOR_FAMILIES = ['GLIBC', 'GLIBCXX', 'CXXABI', 'GCC'] as const;
-
-/** Highest GLIBC_/GLIBCXX_/CXXABI_/GCC_ version in llvm-readobj's version requirements. */
-function toolFloors(versionNeeds: Record<string, string[]>): Record<string, string> {
-  const floors: Record<string, string> = {};
-  for (const name of Object.values(versionNeeds).flat()) {
-    const m = /^([A-Z]+)_(\d+(?:\.\d+)*)$/.exec(name);
-    if (!m?.[1] || !m[2] || !(FLOOR_FAMILIES as readonly string[]).includes(m[1])) continue;
-    const cur = floors[m[1]];
-    if (cur === undefined || cmpDotted(m[2], cur) > 0) floors[m[1]] = m[2];
-  }
-  return floors;
-}
-
-function ourFloors(f: BinaryFacts): Record<string, string> {
-  return Object.fromEntries(FLOOR_FAMILIES.flatMap((k) => (f.versionFloors[k] !== undefined ? [[k, f.versionFloors[k]]] : [])));
-}
-
 /** `10.13.4` → `10.13` (delocate keeps major.minor). */
 function majorMinor(v: string): string {
   return v.split('.').slice(0, 2).join('.');
@@ -143,34 +108,6 @@ function sortedRecord<T>(r: Record<string, T>): Record<string, T> {
 
 // ---------------------------------------------------------------------------
 // The comparison ledger
-
-class Ledger {
-  agreed = 0;
-  listed: Disagreement[] = [];
-  unlisted: Disagreement[] = [];
-  private used = new Set<Disagreement>();
-  perTool = new Map<string, { agreed: number; listed: number }>();
-
-  compare(wheel: string, tool: string, field: string, ours: unknown, theirs: unknown): void {
-    const stats = this.perTool.get(tool) ?? { agreed: 0, listed: 0 };
-    this.perTool.set(tool, stats);
-    if (isDeepStrictEqual(ours, theirs)) {
-      this.agreed++;
-      stats.agreed++;
-      return;
-    }
-    const known = DISAGREEMENTS.find((d) => d.wheel === wheel && d.field === field && isDeepStrictEqual(d.ours, ours) && isDeepStrictEqual(d.theirs, theirs));
-    if (known) {
-      this.used.add(known);
-      this.listed.push(known);
-      stats.listed++;
-    } else this.unlisted.push({ wheel, field, ours, theirs, reason: '' });
-  }
-
-  stale(): Disagreement[] {
-    return DISAGREEMENTS.filter((d) => !this.used.has(d));
-  }
-}
 
 // ---------------------------------------------------------------------------
 // What the audit computes beside its report (captured by an extra rule)
@@ -335,7 +272,7 @@ function compareDelocate(l: Ledger, w: PypiWheel, report: Report): void {
 
 test('the PyPI corpus: distaudit agrees with auditwheel, abi3audit, delocate, llvm-readobj and llvm-objdump, or the disagreement is listed with its reason', async (t) => {
   const corpus = readPypiCorpus();
-  const ledger = new Ledger();
+  const ledger = new Ledger(DISAGREEMENTS);
   for (const w of corpus.wheels) {
     const captured: Captured = { auditwheelModel: [], pythonImports: new Map() };
     const report = await auditFile(fetchWheel(w), { rules: [...RULES, captureRule(captured)] });
@@ -351,12 +288,9 @@ test('the PyPI corpus: distaudit agrees with auditwheel, abi3audit, delocate, ll
     `PyPI corpus: ${corpus.wheels.length} wheels (${platforms('linux')} Linux, ${platforms('macos')} macOS, ${platforms('windows')} Windows, ${corpus.wheels.filter((w) => w.abi3).length} abi3), ` +
       `${corpus.wheels.reduce((n, w) => n + w.binaries.length, 0)} binaries: ${ledger.agreed} facts agree, ${ledger.listed.length} listed disagreements, ${ledger.unlisted.length} unlisted`,
   );
-  for (const [tool, s] of [...ledger.perTool].sort()) t.diagnostic(`  ${tool}: ${s.agreed} agree, ${s.listed} listed disagreements`);
-  for (const d of ledger.listed) t.diagnostic(`  listed: ${d.wheel} ${d.field}: ours ${JSON.stringify(d.ours)} vs theirs ${JSON.stringify(d.theirs)} — ${d.reason}`);
-
-  const show = (d: Disagreement) => `  { wheel: ${JSON.stringify(d.wheel)}, field: ${JSON.stringify(d.field)}, ours: ${JSON.stringify(d.ours)}, theirs: ${JSON.stringify(d.theirs)} }`;
-  assert.deepEqual(ledger.unlisted.map(show), [], 'disagreements not in DISAGREEMENTS (fix distaudit, or list them with the reason)');
-  assert.deepEqual(ledger.stale().map(show), [], 'DISAGREEMENTS entries that no longer happen (remove them)');
+  for (const line of ledger.summary()) t.diagnostic(line);
+  assert.deepEqual(ledger.unlisted.map(showDisagreement), [], 'disagreements not in DISAGREEMENTS (fix distaudit, or list them with the reason)');
+  assert.deepEqual(ledger.stale().map(showDisagreement), [], 'DISAGREEMENTS entries that no longer happen (remove them)');
 });
 
 test("where auditwheel and distaudit's tag agree on a musl wheel needing libc.so, the loader-based checks still let it load", async (t) => {

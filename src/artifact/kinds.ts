@@ -13,6 +13,9 @@ import type { ArtifactKind, AuditContext, AuditedBinary, Finding } from '../audi
 import type { Report } from '../report/schema.ts';
 import type { Target } from '../target.ts';
 import { wheelReader } from './wheel/reader.ts';
+import { jarReader } from './jar/reader.ts';
+import { npmReader } from './npm/reader.ts';
+import { nodeAddonReader } from './node-addon/reader.ts';
 
 export interface ArtifactReader {
   kind: ArtifactKind;
@@ -37,7 +40,7 @@ export interface ArtifactReader {
   summary(ctx: AuditContext, findings: readonly Finding[]): Partial<Pick<Report, 'wheel' | 'npm' | 'jar'>>;
 }
 
-export const READERS: readonly ArtifactReader[] = [wheelReader];
+export const READERS: readonly ArtifactReader[] = [wheelReader, jarReader, npmReader, nodeAddonReader];
 
 export function readerFor(fileName: string): ArtifactReader | null {
   return READERS.find((r) => r.matches(fileName)) ?? null;

@@ -46,8 +46,10 @@ export const UNSUPPORTED_KIND: Check = {
   id: 'artifact.unsupported-kind',
   severity: 'error',
   title: 'Not an artifact kind distaudit audits',
-  explain: 'distaudit audits Python wheels (`.whl`). JARs and Node addons come next. The file name decides the kind; its content must then bear it out.',
-  fix: 'Pass a `.whl` file.',
+  explain:
+    'distaudit audits Python wheels (`.whl`), Java archives (`.jar`, `.war`, `.ear`), npm package tarballs (`.tgz`, `.tar.gz`, as `npm pack` writes them) and bare Node addons (`.node`). ' +
+    'The file name decides the kind; its content must then bear it out.',
+  fix: 'Pass a `.whl`, `.jar`, `.tgz` or `.node` file; rename a file whose name hides its kind (an npm tarball saved as `.tar`).',
 };
 
 /** Kept text entries larger than this are not read (none of the texts we keep is legitimately near it). */

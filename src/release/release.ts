@@ -13,26 +13,9 @@ import type { Report, Verdict } from '../report/schema.ts';
 import type { ReleaseReport } from './schema.ts';
 import { RELEASE_CHECKS } from './checks.ts';
 import { toolVersion } from '../tool.ts';
-import type { Target } from '../target.ts';
-
-/** The platforms most users of a native package run on; a release that covers some native platforms should cover these. */
-export const COMMON_PLATFORMS = [
-  'linux-x86_64-glibc',
-  'linux-arm64-glibc',
-  'linux-x86_64-musl',
-  'linux-arm64-musl',
-  'macos-x86_64',
-  'macos-arm64',
-  'windows-x86_64',
-  'windows-arm64',
-] as const;
+import { COMMON_PLATFORMS, platformOf } from '../target.ts';
 
 const RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
-
-/** A target's platform, without version floors or runtime: 'linux-x86_64-musl', 'macos-arm64', 'windows-x86_64'. */
-export function platformOf(t: Pick<Target, 'os' | 'arch' | 'libc'>): string {
-  return [t.os, t.arch, ...(t.libc ? [t.libc.kind] : [])].join('-');
-}
 
 /** Name and version an artifact says it is, and what it pins its sibling packages to. */
 export interface Identity {
@@ -80,12 +63,13 @@ export function judgeRelease(reports: readonly Report[]): { matrix: ReleaseRepor
   if (platforms.length > 0) {
     const covered = new Set(platforms);
     const missing = COMMON_PLATFORMS.filter((p) => !covered.has(p));
+    const kinds = new Set(reports.map((r) => r.artifact.kind));
     for (const p of missing) {
       findings.push(
         toFinding(RELEASE_CHECKS.missingPlatform, {
           message: `no artifact of this release covers ${p}`,
           evidence: { platform: p, covered: platforms },
-          hint: `Build for ${p} too (e.g. ${hintFor(p)}), or document that it is not supported.`,
+          hint: `Build for ${p} too (e.g. ${hintFor(p, kinds)}), or document that it is not supported.`,
         }),
       );
     }
@@ -141,18 +125,22 @@ export function judgeRelease(reports: readonly Report[]): { matrix: ReleaseRepor
   return { matrix, findings };
 }
 
-function hintFor(platform: string): string {
-  const hints: Record<string, string> = {
-    'linux-x86_64-glibc': 'a manylinux_2_17_x86_64 wheel, a linux-x64 prebuild',
-    'linux-arm64-glibc': 'a manylinux_2_17_aarch64 wheel, a linux-arm64 prebuild',
-    'linux-x86_64-musl': 'a musllinux_1_2_x86_64 wheel, a linux-x64 musl prebuild',
-    'linux-arm64-musl': 'a musllinux_1_2_aarch64 wheel, a linux-arm64 musl prebuild',
-    'macos-x86_64': 'a macosx_10_12_x86_64 or universal2 wheel, a darwin-x64 prebuild',
-    'macos-arm64': 'a macosx_11_0_arm64 or universal2 wheel, a darwin-arm64 prebuild',
-    'windows-x86_64': 'a win_amd64 wheel, a win32-x64 prebuild',
-    'windows-arm64': 'a win_arm64 wheel, a win32-arm64 prebuild',
-  };
-  return hints[platform] ?? platform;
+/** What to build for a platform, per artifact kind: [wheel, npm prebuild, JAR native]. */
+const BUILD_HINTS: Record<string, [string, string, string]> = {
+  'linux-x86_64-glibc': ['a manylinux_2_17_x86_64 wheel', 'a linux-x64 prebuild', 'a linux-x86_64 native (or classifier JAR)'],
+  'linux-arm64-glibc': ['a manylinux_2_17_aarch64 wheel', 'a linux-arm64 prebuild', 'a linux-aarch64 native (or classifier JAR)'],
+  'linux-x86_64-musl': ['a musllinux_1_2_x86_64 wheel', 'a linux-x64 musl prebuild', 'a musl build of the linux-x86_64 native where the loader looks for one (or a glibc-free one)'],
+  'linux-arm64-musl': ['a musllinux_1_2_aarch64 wheel', 'a linux-arm64 musl prebuild', 'a musl build of the linux-aarch64 native where the loader looks for one (or a glibc-free one)'],
+  'macos-x86_64': ['a macosx_10_12_x86_64 or universal2 wheel', 'a darwin-x64 prebuild', 'a darwin x86_64 (or universal) dylib'],
+  'macos-arm64': ['a macosx_11_0_arm64 or universal2 wheel', 'a darwin-arm64 prebuild', 'a darwin aarch64 (or universal) dylib'],
+  'windows-x86_64': ['a win_amd64 wheel', 'a win32-x64 prebuild', 'a windows-x86_64 DLL'],
+  'windows-arm64': ['a win_arm64 wheel', 'a win32-arm64 prebuild', 'a windows-aarch64 DLL'],
+};
+
+function hintFor(platform: string, kinds: ReadonlySet<Report['artifact']['kind']>): string {
+  const [wheel, npm, jar] = BUILD_HINTS[platform] ?? [platform, platform, platform];
+  const fitting = [...(kinds.has('wheel') ? [wheel] : []), ...(kinds.has('npm') || kinds.has('node-addon') ? [npm] : []), ...(kinds.has('jar') ? [jar] : [])];
+  return (fitting.length > 0 ? fitting : [wheel, npm, jar]).join(', ');
 }
 
 export async function auditRelease(paths: readonly string[], options: AuditOptions = {}): Promise<ReleaseReport> {

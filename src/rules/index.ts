@@ -10,9 +10,11 @@ import { binaryPlatformRule } from './binary/platform.ts';
 import { WHEEL_RULES } from './wheel/index.ts';
 import { LINUX_RULES } from './linux/index.ts';
 import { macosRule } from './macos/macos.ts';
-import { windowsRule } from './windows/windows.ts';
+import { windowsPythonRule, windowsRule } from './windows/windows.ts';
 import { abi3Rule } from './python/abi3.ts';
 import { initFunctionRule } from './python/init-function.ts';
+import { JAR_RULES } from './jar/index.ts';
+import { NODE_RULES } from './node/index.ts';
 
 export const RULES: Rule[] = [
   archiveRule,
@@ -21,9 +23,12 @@ export const RULES: Rule[] = [
   ...WHEEL_RULES,
   ...LINUX_RULES,
   macosRule,
+  windowsPythonRule,
   windowsRule,
   abi3Rule,
   initFunctionRule,
+  ...JAR_RULES,
+  ...NODE_RULES,
 ];
 
 /** Every documented check: the rules', and the release-level ones (docs/checks.md). */

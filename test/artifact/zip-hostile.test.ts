@@ -178,6 +178,12 @@ describe('entry kinds and flags', () => {
     goodWasRead(scan);
   });
 
+  test("a directory's mode bits do not make it a special file (zipkin's nested JARs say 0o177777)", async () => {
+    const scan = await scanBytes(buildZip({ entries: [{ name: 'META-INF/', data: '', mode: 0o177777 }, GOOD] }));
+    assertCodes(scan, []);
+    goodWasRead(scan);
+  });
+
   test('devices, FIFOs and sockets are special files', async () => {
     const scan = await scanBytes(
       buildZip({

@@ -13,12 +13,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { extract } from 'tar-stream';
 import { parseBinary } from '../../src/binary/index.ts';
 import { bytesSource } from '../../src/binary/source.ts';
 import { nodeAddonFacts, type NodeAddonFacts } from '../../src/binary/addons/node.ts';

@@ -19,13 +19,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { auditFile } from '../../src/audit/audit.ts';
-import type { ArchiveLimits } from '../../src/artifact/archive/types.ts';
-import type { Report } from '../../src/report/schema.ts';
-import { RULES } from '../../src/rules/index.ts';
+import { readFileSync } from 'node:fs';
 import { buildWheel, type WheelSpec } from '../support/wheel-builder.ts';
 import type { ZipEntrySpec } from '../support/zip-writer.ts';
 import { deflatedZeros, repointEntry } from '../artifact/zip-helpers.ts';
@@ -35,6 +29,7 @@ import { linuxFixtures } from '../fixtures/linux.ts';
 import { macosWheelFixtures } from '../fixtures/macos-wheel.ts';
 import { windowsWheelFixtures } from '../fixtures/windows-wheel.ts';
 import { pythonExtFixtures } from '../fixtures/python-ext.ts';
+import { assertSane, auditMade, summary, testCheckTable, testTableCovers, type CheckCase, type Make } from './check-table.ts';
 
 // ---------------------------------------------------------------------------
 // Fixtures (built once per machine and cached by test/support/fixture-builder.ts)
@@ -61,12 +56,6 @@ const EXT = (): Buffer => bytesOf(wheelFx['ext-x86_64-glibc.so']);
 
 // ---------------------------------------------------------------------------
 // Wheels
-
-interface Artifact {
-  filename: string;
-  bytes: Buffer;
-}
-type Make = () => Artifact | Promise<Artifact>;
 
 const M217 = 'cp311-cp311-manylinux_2_17_x86_64';
 const SO = 'demo/_ext.cpython-311-x86_64-linux-gnu.so';
@@ -128,23 +117,9 @@ const win = (name: string) => bytesOf(winFx[name as keyof typeof winFx]);
 // ---------------------------------------------------------------------------
 // The table: one defective wheel and one clean twin per check
 
-interface Case {
-  check: string;
-  /** What is wrong with `bad` (in the test name). */
-  defect: string;
-  bad: Make;
-  /** The entry the finding names; null when it is about the artifact as a whole; omitted when not asserted. */
-  file?: string | null;
-  /** What `clean` is (in the test name). */
-  twin: string;
-  clean: Make;
-  /** Archive limits for both audits (only the archive checks whose defaults are huge). */
-  limits?: Partial<ArchiveLimits>;
-}
-
 const bomb = deflatedZeros(2 << 20);
 
-const CASES: Case[] = [
+const CASES: CheckCase[] = [
   // --- archive (src/rules/archive/archive.ts; the archives of test/artifact/zip-hostile.test.ts, inside wheels)
   {
     check: 'archive.unreadable',
@@ -757,49 +732,10 @@ const DESERVED_TAG = 'elf.deserved-tag';
 // ---------------------------------------------------------------------------
 // Running them
 
-const dir = mkdtempSync(join(tmpdir(), 'distaudit-e2e-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-let counter = 0;
-async function audit(make: Make, limits?: Partial<ArchiveLimits>): Promise<Report> {
-  const artifact = await make();
-  const sub = join(dir, String(counter++));
-  mkdirSync(sub);
-  const path = join(sub, artifact.filename);
-  writeFileSync(path, artifact.bytes);
-  return auditFile(path, limits ? { limits } : {});
-}
-
-const summary = (r: Report) => JSON.stringify(r.findings.map((f) => `${f.check} ${f.file ?? '-'}: ${f.message}`), null, 1);
-
-/** What holds for any report: the check ran, no rule failed, findings name only the report's targets. */
-function sane(r: Report, check: string): void {
-  assert.ok(r.checksRun.includes(check), `${check} was not run`);
-  assert.deepEqual(r.findings.filter((f) => f.check === 'audit.internal-error'), [], summary(r));
-  const ids = new Set(r.targets.map((t) => t.id));
-  for (const f of r.findings) for (const t of f.targets) assert.ok(ids.has(t), `${f.check} names target ${t}, not among ${[...ids].join(', ')}`);
-}
-
-for (const c of CASES) {
-  test(`${c.check} fires: ${c.defect}`, async () => {
-    const r = await audit(c.bad, c.limits);
-    sane(r, c.check);
-    const hits = r.findings.filter((f) => f.check === c.check);
-    assert.ok(hits.length > 0, `no ${c.check} finding; got ${summary(r)}`);
-    if (c.file !== undefined) {
-      assert.ok(hits.some((f) => f.file === c.file), `no ${c.check} finding names ${c.file}; got ${summary(r)}`);
-    }
-  });
-  test(`${c.check} stays silent on the clean twin: ${c.twin}`, async () => {
-    const r = await audit(c.clean, c.limits);
-    sane(r, c.check);
-    assert.deepEqual(r.findings.filter((f) => f.check === c.check), [], summary(r));
-  });
-}
-
+testCheckTable(CASES, ['wheel']);
 test(`${DESERVED_TAG} appears for a Linux wheel (and for no other)`, async () => {
-  const linux = await audit(wheel(M217, { 'demo/_new.cpython-311-x86_64-linux-gnu.so': lx('ext-new.so') }));
-  sane(linux, DESERVED_TAG);
+  const linux = await auditMade(wheel(M217, { 'demo/_new.cpython-311-x86_64-linux-gnu.so': lx('ext-new.so') }));
+  assertSane(linux, DESERVED_TAG, ['wheel']);
   const found = linux.findings.filter((f) => f.check === DESERVED_TAG);
   assert.equal(found.length, 1, summary(linux));
   assert.equal(found[0]!.severity, 'info');
@@ -807,17 +743,12 @@ test(`${DESERVED_TAG} appears for a Linux wheel (and for no other)`, async () =>
   assert.equal(found[0]!.evidence.tag, 'manylinux_2_36_x86_64');
   assert.deepEqual(linux.wheel?.deservedPlatformTags, ['manylinux_2_36_x86_64']);
 
-  const clean = await audit(wheel(M217, { 'demo/_plain.cpython-311-x86_64-linux-gnu.so': lx('ext-plain.so') }));
+  const clean = await auditMade(wheel(M217, { 'demo/_plain.cpython-311-x86_64-linux-gnu.so': lx('ext-plain.so') }));
   assert.deepEqual(clean.findings.map((f) => f.check), [DESERVED_TAG], summary(clean));
   assert.equal(clean.overall.verdict, 'pass');
 
-  const windows = await audit(wheel(WIN, { [PYD]: win('ext-py311.pyd') }));
+  const windows = await auditMade(wheel(WIN, { [PYD]: win('ext-py311.pyd') }));
   assert.deepEqual(windows.findings.filter((f) => f.check === DESERVED_TAG), []);
 });
 
-test('the table covers exactly the checks of the rules that apply to wheels, each once', () => {
-  const tableIds = CASES.map((c) => c.check);
-  assert.deepEqual(tableIds.filter((id, i) => tableIds.indexOf(id) !== i), [], 'a check with two cases');
-  const wheelIds = RULES.filter((r) => r.kinds.includes('wheel')).flatMap((r) => r.checks.map((c) => c.id));
-  assert.deepEqual([...tableIds, DESERVED_TAG].sort(), [...wheelIds].sort());
-});
+testTableCovers('wheels', CASES, ['wheel'], [DESERVED_TAG]);

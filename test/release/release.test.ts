@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { auditRelease, judgeRelease, COMMON_PLATFORMS } from '../../src/release/release.ts';
+import { auditRelease, judgeRelease } from '../../src/release/release.ts';
+import { COMMON_PLATFORMS } from '../../src/target.ts';
 import { renderReleaseMarkdown, renderReleaseText } from '../../src/release/render.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { main, EXIT } from '../../src/cli.ts';
@@ -80,6 +81,11 @@ test('release.missing-platform names each common platform no artifact covers', (
   assert.ok(findings.every((f) => f.severity === 'warning'));
   // A pure release (no native platform) has no gaps.
   assert.deepEqual(judgeRelease([report('a.whl', [], wheelId('demo', '1.0'))]).findings, []);
+  // The hint names what to build in the release's own kind of artifact.
+  const hint = (r: Report) => judgeRelease([r]).findings.find((f) => f.evidence.platform === 'windows-arm64')!.hint;
+  assert.equal(hint(report('a.whl', [['linux', 'x86_64', 'glibc', 'pass']])), 'Build for windows-arm64 too (e.g. a win_arm64 wheel), or document that it is not supported.');
+  const jar = { ...report('a.jar', [['linux', 'x86_64', 'glibc', 'pass']]), artifact: { file: 'a.jar', kind: 'jar' as const, size: 0, sha256: '' } };
+  assert.equal(hint(jar), 'Build for windows-arm64 too (e.g. a windows-aarch64 DLL), or document that it is not supported.');
 });
 
 test('release.version-skew and release.mixed-projects', () => {

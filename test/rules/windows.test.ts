@@ -20,8 +20,20 @@ import {
   missingDll,
   msvcRuntimeNotBundled,
   pythonDllMismatch,
-  windowsRule,
+  windowsPythonRule,
+  windowsRule as windowsImportsRule,
 } from '../../src/rules/windows/windows.ts';
+import type { Rule } from '../../src/audit/types.ts';
+
+/** The two Windows rules a wheel runs (the Python DLL check, then the imports), as one. */
+const windowsRule: Rule = {
+  ...windowsImportsRule,
+  checks: [...windowsPythonRule.checks, ...windowsImportsRule.checks],
+  run(ctx) {
+    windowsPythonRule.run(ctx);
+    windowsImportsRule.run(ctx);
+  },
+};
 
 function win(abi: string, opts: { interpreters?: string[]; minimum?: string; arch?: Target['arch'] } = {}): Target {
   const t: Target = {

@@ -177,15 +177,19 @@ export interface PypiWheel {
   delocate?: DelocateFacts;
 }
 
-export interface PypiCorpusAbout {
+/** The `about` block of a corpus file: what it is, how it was made, with which tools. */
+export interface CorpusAbout {
   description: string;
   generatedBy: string;
   /** When the facts last changed (YYYY-MM-DD). */
   date: string;
   fetch: string;
   tools: Record<string, string>;
-  host: Record<string, string>;
   caveats: string[];
+}
+
+export interface PypiCorpusAbout extends CorpusAbout {
+  host: Record<string, string>;
 }
 
 export interface PypiCorpus {

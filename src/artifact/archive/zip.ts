@@ -452,7 +452,9 @@ function centralRecord(entry: yauzl.Entry, index: number, limits: ArchiveLimits,
       // Reported once the local headers are read, with the link's target when it is short.
       rec.symlink = true;
       rec.skip ??= 'symlink';
-    } else if (type !== 0 && type !== 0o100000 && type !== 0o040000) {
+    } else if (type !== 0 && type !== 0o100000 && type !== 0o040000 && !rec.isDirectory) {
+      // A name ending in '/' is a directory to unzip, Python's zipfile and `jar`
+      // whatever its mode says (some JAR tools write 0o177777 there).
       add('special-file', `${label} is ${fileTypeName(rec.mode)} (mode 0o${rec.mode.toString(8)}), not a regular file or directory`);
     }
   }

@@ -128,9 +128,10 @@ export const ARCHIVE_CHECKS: Record<ArchiveProblemCode, Check> = {
   'leading-data': {
     id: 'archive.leading-data',
     severity: 'error',
-    // JARs may legitimately start with a launcher script; the JAR audit will say so per kind.
     title: 'Bytes before the first entry',
-    explain: `The archive starts with bytes that belong to no entry (a prepended file, a self-extractor stub). ${PARSER_DIFFERENTIAL}`,
+    explain:
+      `The archive starts with bytes that belong to no entry (a prepended file, a self-extractor stub). ${PARSER_DIFFERENTIAL} ` +
+      'In a JAR it is a warning: Spring Boot\'s "fully executable" JARs start with a launch script, and the JDK reads the archive past it.',
     fix: 'Upload the archive as the build tool wrote it.',
   },
   'trailing-data': {
@@ -155,9 +156,12 @@ export const archiveRule: Rule = {
   checks: Object.values(ARCHIVE_CHECKS),
   run(ctx) {
     for (const p of ctx.scan.problems) {
+      // A JAR may start with a launch script (Spring Boot's executable JARs): java -jar reads past it.
+      const launcher = p.code === 'leading-data' && ctx.artifact.kind === 'jar';
       ctx.report(ARCHIVE_CHECKS[p.code], {
-        message: p.message,
+        message: launcher ? `${p.message}; java -jar reads past it (an executable JAR's launch script), other zip tools may not` : p.message,
         file: p.path,
+        severity: launcher ? 'warning' : undefined,
         evidence: { code: p.code, fatal: p.fatal },
       });
     }

@@ -14,13 +14,16 @@ import type { Arch } from '../../binary/arch.ts';
 import type { Os, Target } from '../../target.ts';
 import { wheelArchOf } from '../../policy/linux.ts';
 import { extensionInitVersion, EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
+import { binaryJniBindings, JNI_SYMBOL } from '../../artifact/jar/jni.ts';
+import { nativePathClaim } from '../../artifact/jar/conventions.ts';
+import { innerPath } from '../../artifact/jar/reader.ts';
 
 export const BINARY_FORMAT_MISMATCH: Check = {
   id: 'binary.format-mismatch',
   severity: 'error',
   title: 'Binary format of another operating system',
   explain:
-    'A binary is in the format of another operating system than the one the tag names: an ELF file in a macOS or Windows wheel, a Mach-O file in a Linux wheel, a PE (DLL) in a manylinux wheel. ' +
+    'A binary is in the format of another operating system than the one the tag names (or, in a JAR, the one its path names for its library\'s loader; in an npm package, its prebuild directory or `os` field): an ELF file in a macOS or Windows wheel, a Mach-O file in a Linux wheel, a PE (DLL) in a manylinux wheel, at JNA\'s `linux-x86-64/` or in `prebuilds/linux-x64/`. ' +
     'The platform\'s loader cannot load it at all: Linux says `invalid ELF header`, macOS `not a mach-o file`, Windows `DLL load failed while importing …: %1 is not a valid Win32 application`. ' +
     'It usually means files from one platform\'s build leaked into another platform\'s wheel (a stale build directory, a shared `package_data` glob).',
   fix:
@@ -32,7 +35,7 @@ export const BINARY_ARCH_MISMATCH: Check = {
   severity: 'error',
   title: 'Binary for another architecture',
   explain:
-    'A binary is built for another CPU architecture (or the other word size: 32-bit i686 in an x86_64 wheel) than a target of the artifact, or a fat Mach-O file lacks the slice for a target\'s architecture (universal2 needs both x86_64 and arm64; intel needs i386 and x86_64). ' +
+    'A binary is built for another CPU architecture (or the other word size: 32-bit i686 in an x86_64 wheel, a 32-bit MIPS library at zstd-jni\'s `linux/mips64/`, an x86_64 addon in `prebuilds/linux-arm64/` or in a package whose `cpu` field says arm64) than a target of the artifact, or a fat Mach-O file lacks the slice for a target\'s architecture (universal2 needs both x86_64 and arm64; intel needs i386 and x86_64). ' +
     'The loader refuses it: Linux says `wrong ELF class: ELFCLASS32` or `cannot open shared object file`, macOS `mach-o file, but is an incompatible architecture (have \'x86_64\', need \'arm64\')`, Windows `%1 is not a valid Win32 application`. ' +
     'For armv7l, manylinux and musllinux require the hard-float EABI5 ABI (a soft-float `armel` build does not load on `armhf` systems).',
   fix:
@@ -82,7 +85,20 @@ interface Problem {
   needs: string;
 }
 
-function problemsOf(bin: AuditedBinary, targets: readonly Target[]): Problem[] {
+/**
+ * The ARM float ABI a JAR path asks for. Hard-float: JNA's `linux-arm`,
+ * JavaCPP's `linux-armhf`, and sqlite-jdbc / snappy-java's `armv6` and
+ * `armv7` (their OSInfo picks those for an armv6 / armv7 `uname -m` and for a
+ * gnueabihf JVM, where glibc refuses soft-float objects). Soft-float: JNA's
+ * `linux-armel` and xerial's `arm` (armv5). Other paths do not say.
+ */
+function jarArmVariant(bin: AuditedBinary): 'armhf' | 'armel' | null {
+  const v = nativePathClaim(innerPath(bin.path))?.variant;
+  if (v === 'armhf' || v === 'armv6' || v === 'armv7') return 'armhf';
+  return v === 'armel' ? 'armel' : null;
+}
+
+function problemsOf(bin: AuditedBinary, targets: readonly Target[], jar = false): Problem[] {
   const out: Problem[] = [];
   const facts = bin.facts;
   const format = facts[0]?.format;
@@ -104,6 +120,13 @@ function problemsOf(bin: AuditedBinary, targets: readonly Target[]): Problem[] {
     if (f.arch !== t.arch) {
       const bits = f.arch === 'x32' ? '32-bit x32 ABI' : `${f.bits}-bit`;
       out.push({ target: t, kind: 'arch', what: `is ${archName(f.arch, t.os)} (${format === 'elf' ? 'ELF' : 'PE'} ${bits})`, needs: `needs ${archName(t.arch, t.os)}` });
+    } else if (format === 'elf' && t.os === 'linux' && t.arch === 'arm' && jar) {
+      const variant = jarArmVariant(bin);
+      const why = variant === 'armhf' ? armAbiProblem(bin) : null;
+      if (why) out.push({ target: t, kind: 'arch', what: `is ${why}`, needs: 'needs hard-float ARM (armhf)' });
+      if (variant === 'armel' && bin.parsed.format === 'elf' && (bin.parsed.header.flags & EF_ARM_ABI_FLOAT_HARD) !== 0) {
+        out.push({ target: t, kind: 'arch', what: 'is hard-float ARM (armhf)', needs: 'is where the loader looks on soft-float (armel) systems' });
+      }
     } else if (format === 'elf' && t.os === 'linux' && t.arch === 'arm' && t.policy && /^(many|musl)linux/.test(t.policy)) {
       const why = armAbiProblem(bin);
       if (why) out.push({ target: t, kind: 'arch', what: `is ${why}`, needs: 'needs armv7l hard-float EABI5' });
@@ -112,17 +135,36 @@ function problemsOf(bin: AuditedBinary, targets: readonly Target[]): Problem[] {
   return out;
 }
 
+/**
+ * Whether something loads the binary by itself: a Python extension module (its
+ * init function); in a JAR, a library at a loader convention's path or with
+ * JNI entry points (the JVM loads it); or a dependency of another binary.
+ */
+function isLoaded(ctx: Ctx, bin: AuditedBinary): boolean {
+  if (ctx.artifact.kind === 'jar') {
+    if (nativePathClaim(innerPath(bin.path)) !== null) return true;
+    if (binaryJniBindings(bin.parsed).some((s) => s.bindings.methods.length > 0 || s.bindings.hasOnLoad)) return true;
+  } else if (ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon') {
+    // Node loads a `.node` file with require(), whatever registers it.
+    if (ctx.artifact.kind === 'node-addon' || bin.path.endsWith('.node') || (bin.node ?? null) !== null) return true;
+  } else if (extensionInitVersion(bin) !== null) {
+    return true;
+  }
+  return loadedByOthers(bin, ctx.binaries);
+}
+
 export const binaryPlatformRule: Rule = {
   name: 'binary-platform',
-  // Python extension modules are told by their init function.
-  definedSymbols: EXTENSION_INIT_SYMBOLS,
-  kinds: ['wheel'],
+  // Python extension modules are told by their init function, JNI libraries by their JNI exports.
+  definedSymbols: new RegExp(`${EXTENSION_INIT_SYMBOLS.source}|${JNI_SYMBOL.source}`),
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
   checks: [BINARY_FORMAT_MISMATCH, BINARY_ARCH_MISMATCH],
   run(ctx: Ctx) {
     for (const bin of ctx.binaries) {
-      const problems = problemsOf(bin, ctx.targetsOf(bin));
+      const problems = problemsOf(bin, ctx.targetsOf(bin), ctx.artifact.kind === 'jar');
       if (problems.length === 0) continue;
-      const loaded = extensionInitVersion(bin) !== null || loadedByOthers(bin, ctx.binaries);
+      const loaded = isLoaded(ctx, bin);
+      const noun = ctx.artifact.kind === 'jar' ? 'JAR' : ctx.artifact.kind === 'wheel' ? 'wheel' : 'package';
       const groups = new Map<string, Problem[]>();
       for (const p of problems) {
         const key = `${p.kind}\0${p.what}\0${p.needs}`;
@@ -146,7 +188,7 @@ export const binaryPlatformRule: Rule = {
           },
           hint:
             kind === 'format'
-              ? `Remove ${bin.path} from this wheel, or ship it in a wheel tagged for its platform.`
+              ? `Remove ${bin.path} from this ${noun}, or ship it ${noun === 'JAR' ? 'at the path of its own platform' : noun === 'package' ? 'where its own platform is claimed (prebuilds/<platform>-<arch>/, or the platform package for it)' : 'in a wheel tagged for its platform'}.`
               : `Rebuild ${bin.path} for ${[...new Set(ts.map((t) => archName(t.arch, t.os)))].join(' and ')}${bin.facts[0]?.format === 'macho' ? ' (lipo -create to join slices)' : ''}, or remove it.`,
         });
       }

@@ -10,7 +10,7 @@ import type { Target } from '../../target.ts';
 import { policyForTarget, wheelArchOf, type TargetPolicy, type WheelArch } from '../../policy/linux.ts';
 import { extensionInitVersion } from '../python/extension-name.ts';
 import { elfLibc } from '../../binary/describe.ts';
-import { basename, installPath } from './layout.ts';
+import { basename, installPath, joinPath, SITE_PACKAGES } from './layout.ts';
 import { LOAD_BUDGET, LoadBudgetExceeded, simulateLoad, type ElfObject, type LoadEdge, type LoaderFlavour, type ObjectIndex } from './loader.ts';
 
 export interface LinuxTarget {
@@ -68,6 +68,23 @@ export function linuxTargets(targets: readonly Target[]): LinuxTarget[] {
     }));
 }
 
+/**
+ * Where a file ends up once installed: a wheel's under site-packages
+ * (layout.ts); an npm package's under node_modules/<name>/ — here the same
+ * prefix stands for node_modules, so an `$ORIGIN/../..` from a scoped
+ * package's lib/ stays inside it, as it does on users' machines.
+ */
+export function artifactInstallPath(ctx: Pick<AuditContext, 'artifact'>, path: string): string {
+  if (ctx.artifact.kind !== 'npm') return installPath(path);
+  const slash = path.indexOf('/');
+  return joinPath(`${SITE_PACKAGES}/${npmInstallName(ctx.artifact.npm.packageJson?.name)}`, slash < 0 ? path : path.slice(slash + 1));
+}
+
+/** The directory name(s) npm installs a package under: its name ('@img/sharp-linux-x64'), or 'package' when it has none usable. */
+export function npmInstallName(name: string | null | undefined): string {
+  return name && /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(name) ? name : 'package';
+}
+
 const cache = new WeakMap<AuditContext, LinuxContext>();
 
 /** The shared Linux view of an audit (computed on first use). */
@@ -80,7 +97,7 @@ export function linuxContext(ctx: AuditContext): LinuxContext {
     const elf: ElfFile = b.parsed;
     objects.push({
       path: b.path,
-      install: installPath(b.path),
+      install: artifactInstallPath(ctx, b.path),
       elf,
       binary: b,
       extension: extensionInitVersion({ path: b.path, parsed: elf }),
@@ -130,10 +147,10 @@ export function linuxContext(ctx: AuditContext): LinuxContext {
   return lc;
 }
 
-/** Whether an object can serve a target at all (same architecture); other checks report the mismatch. */
 /** Whether an object must serve a target: it is one of its targets, and of its architecture. */
 export function servesArch(o: LinuxObject, t: LinuxTarget): boolean {
-  return o.arch !== null && o.arch === t.arch && o.targetIds.has(t.target.id);
+  // By the canonical architecture: also one no policy names (mips64el in a JAR).
+  return o.elf.header.arch === t.target.arch && o.targetIds.has(t.target.id);
 }
 
 /** Whether an object's libc contradicts the target's (elf.libc-mismatch reports it; other checks then stay quiet). */
@@ -141,24 +158,6 @@ export function libcContradicts(o: LinuxObject, t: LinuxTarget): boolean {
   const libc = o.libc.libc;
   if (libc === 'static' || libc === null) return false;
   return t.flavour === 'glibc' ? libc !== 'glibc' : libc !== 'musl';
-}
-
-/** Groups items by a key, keeping first-seen order. */
-export function groupBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = out.get(k);
-    if (list) list.push(it);
-    else out.set(k, [it]);
-  }
-  return out;
-}
-
-/** 'a, b, c and 3 more' for messages. */
-export function listSome(items: readonly string[], max = 4): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
 /** ' (manylinux_2_17_x86_64, manylinux_2_28_x86_64)' style target list for messages. */

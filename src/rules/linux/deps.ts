@@ -11,10 +11,13 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { isGlibcLoaderName, MUSL_LIBC_SONAME } from '../../policy/linux.ts';
-import { groupBy, labels, libcContradicts, linuxContext, listSome, servesArch, type LinuxContext, type LinuxTarget } from './context.ts';
+import { jvmProvides } from '../../policy/jvm.ts';
+import { nodeHostProvides } from '../node/host.ts';
+import { labels, libcContradicts, linuxContext, npmInstallName, servesArch, type LinuxContext, type LinuxTarget } from './context.ts';
 import { dirname, expandSearchEntry, SITE_PACKAGES, splitSearchPath } from './layout.ts';
 import { chainOf, compatibleElf, muslReservedName, type LoadEdge, type LoadedNode, type SearchedDir } from './loader.ts';
 import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
+import { groupBy, listSome } from '../messages.ts';
 
 export const DEPS_MISSING_LIBRARY: Check = {
   id: 'deps.missing-library',
@@ -60,7 +63,10 @@ type Ctx = Parameters<Rule['run']>[0];
 const LIBPYTHON = /^libpython(\d+\.\d+)[a-z]*\.so(\.\d+)*$/;
 
 /** Whether the system of a target provides a library name. */
-function systemProvides(t: LinuxTarget, name: string): boolean {
+function systemProvides(t: LinuxTarget, name: string, jvm = false, node = false): boolean {
+  if (jvm && jvmProvides('linux', name)) return true;
+  // Node's own libraries (libstdc++, libgcc_s on musl): see src/rules/node/host.ts.
+  if (node && nodeHostProvides('linux', name, t.flavour)) return true;
   if (t.flavour === 'glibc') return isGlibcLoaderName(name) || (t.policy?.policy.allowlist.has(name) ?? false);
   if (muslReservedName(name) || (t.arch && name === MUSL_LIBC_SONAME[t.arch])) return true;
   if (t.arch && name === `ld-musl-${MUSL_LIBC_SONAME[t.arch]?.slice('libc.musl-'.length) ?? ''}`) return true;
@@ -73,8 +79,9 @@ function chainText(node: LoadedNode): string {
     .join(' → ');
 }
 
-/** Top-level package directories the artifact populates in site-packages. */
-function ownPackages(lc: LinuxContext): Set<string> {
+/** Top-level package directories the artifact populates in site-packages (an npm package: its own node_modules/<name>). */
+function ownPackages(lc: LinuxContext, ctx: Ctx): Set<string> {
+  if (ctx.artifact.kind === 'npm') return new Set([npmInstallName(ctx.artifact.npm.packageJson?.name)]);
   const out = new Set<string>();
   for (const o of lc.objects) if (o.install.startsWith(`${SITE_PACKAGES}/`)) out.add(o.install.slice(SITE_PACKAGES.length + 1).split('/')[0]!);
   for (const f of lc.files) {
@@ -88,7 +95,10 @@ function ownPackages(lc: LinuxContext): Set<string> {
 function otherPackageDirs(searched: readonly SearchedDir[], own: Set<string>): SearchedDir[] {
   return searched.filter((d) => {
     if (d.where.kind !== 'prefix' || !d.where.dir.startsWith(`${SITE_PACKAGES}/`)) return false;
-    return !own.has(d.where.dir.slice(SITE_PACKAGES.length + 1).split('/')[0]!);
+    const rel = d.where.dir.slice(SITE_PACKAGES.length + 1);
+    // An npm scope directory ('@img') alone is nobody's package.
+    if (/^@[^/]+$/.test(rel)) return false;
+    return ![...own].some((o) => rel === o || rel.startsWith(`${o}/`));
   });
 }
 
@@ -103,14 +113,17 @@ interface Miss {
 
 function reportMissing(ctx: Ctx): void {
   const lc = linuxContext(ctx);
-  const own = ownPackages(lc);
+  const own = ownPackages(lc, ctx);
+  const jar = ctx.artifact.kind === 'jar';
+  const node = ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon';
+  const noun = jar ? 'JAR' : node ? 'package' : 'wheel';
   const misses: Miss[] = [];
   for (const t of lc.targets) {
     const loads = lc.loads(t.flavour);
     for (const root of lc.roots) {
       if (!servesArch(root, t) || libcContradicts(root, t)) continue;
       for (const edge of loads.get(root.path) ?? []) {
-        if (edge.resolution.kind !== 'not-in-artifact' || LIBPYTHON.test(edge.name) || systemProvides(t, edge.name)) continue;
+        if (edge.resolution.kind !== 'not-in-artifact' || LIBPYTHON.test(edge.name) || systemProvides(t, edge.name, jar, node)) continue;
         const bundled = lc.named(edge.name).filter((f) => compatibleElf(f.elf, root.elf));
         let verdict: Verdict;
         if (bundled.length > 0) verdict = 'unreachable';
@@ -145,14 +158,18 @@ function reportMissing(ctx: Ctx): void {
         }));
       const why = runpathOf ? `: the RUNPATH of ${runpathOf.path} reaches it but does not apply to the libraries ${runpathOf.path} loads` : '';
       message = `${chain}: bundled as ${where.path} but not on ${requester.path}'s search path${why} (${loaderError})`;
-      hint = `Give ${requester.path} an RPATH/RUNPATH that reaches ${dirname(where.path) || 'the wheel root'} (e.g. $ORIGIN${relative(dirname(requester.install), dirname(where.install))})${runpathOf ? `, or link ${runpathOf.path} with DT_RPATH (--disable-new-dtags), which its dependencies inherit` : ''}.`;
+      hint = `Give ${requester.path} an RPATH/RUNPATH that reaches ${dirname(where.path) || `the ${noun} root`} (e.g. $ORIGIN${relative(dirname(requester.install), dirname(where.install))})${runpathOf ? `, or link ${runpathOf.path} with DT_RPATH (--disable-new-dtags), which its dependencies inherit` : ''}.`;
     } else if (verdict === 'other-package') {
       const dirs = otherPackageDirs(searched, own);
-      message = `${chain}: not in the wheel; expected from another distribution through ${dirs.map((d) => `${d.tag} ${d.entry} of ${d.owner}`).join(', ')} on ${labels(ts)}`;
+      message = `${chain}: not in the ${noun}; expected from another distribution through ${dirs.map((d) => `${d.tag} ${d.entry} of ${d.owner}`).join(', ')} on ${labels(ts)}`;
       hint = `Make sure the distribution that installs ${dirs[0]!.where.kind === 'prefix' ? dirs[0]!.where.dir.slice(SITE_PACKAGES.length + 1) : ''} is a declared dependency of this one.`;
     } else {
-      message = `${chain}: not in the wheel and not a library ${labels(ts)} provides (${loaderError})${wrongClass.length ? `; ${wrongClass.join(', ')}` : ''}`;
-      hint = `Bundle ${edge.name} (auditwheel repair does it) and reach it through an $ORIGIN RPATH/RUNPATH of ${requester.path}, or stop depending on it.`;
+      message = `${chain}: not in the ${noun} and not a library ${labels(ts)} provides (${loaderError})${wrongClass.length ? `; ${wrongClass.join(', ')}` : ''}`;
+      hint = jar
+        ? `Bundle ${edge.name} beside ${requester.path} (its loader must extract and load it first), or link it statically.`
+        : node
+        ? `Bundle ${edge.name} beside ${requester.path} with an $ORIGIN RUNPATH (prebuildify copies shared libraries next to the prebuilds), or link it statically.`
+        : `Bundle ${edge.name} (auditwheel repair does it) and reach it through an $ORIGIN RPATH/RUNPATH of ${requester.path}, or stop depending on it.`;
     }
     ctx.report(DEPS_MISSING_LIBRARY, {
       message,
@@ -198,7 +215,10 @@ function reportLibpython(ctx: Ctx): void {
       const others = [...new Set(ts.flatMap((t) => t.target.python?.interpreters ?? []))].filter((i) => i.startsWith('cp') && !i.startsWith(cp));
       const forbid = ts.filter((t) => t.policy !== null);
       ctx.report(DEPS_LIBPYTHON_LINKED, {
-        message: `${o.path} needs ${name}: statically linked interpreters have no ${name} to load${forbid.length ? ` (${labels(forbid)} forbids linking libpython)` : ''}${others.length ? `, and it is CPython ${version}'s library in a wheel for ${others.join(', ')}` : ''}`,
+        message:
+          ctx.artifact.kind === 'jar'
+            ? `${o.path} needs ${name}: only systems with CPython ${version} built as a shared library have it (statically linked interpreters have no ${name} to load)`
+            : `${o.path} needs ${name}: statically linked interpreters have no ${name} to load${forbid.length ? ` (${labels(forbid)} forbids linking libpython)` : ''}${others.length ? `, and it is CPython ${version}'s library in a wheel for ${others.join(', ')}` : ''}`,
         file: o.path,
         targets: ts.map((t) => t.target.id),
         evidence: { library: name, pythonVersion: version, wheelInterpreters: others },
@@ -223,7 +243,7 @@ function reportRpath(ctx: Ctx): void {
         else if (w.kind === 'cwd') why = 'empty: the current directory';
         else if (w.kind === 'relative') why = 'relative to the current directory';
         else if (w.kind === 'escapes') why = 'climbs out of the environment';
-        else if (w.kind === 'prefix' && !w.dir.startsWith(`${SITE_PACKAGES}/`) && w.dir !== SITE_PACKAGES && !o.install.startsWith('bin/')) why = 'leaves site-packages';
+        else if (w.kind === 'prefix' && !w.dir.startsWith(`${SITE_PACKAGES}/`) && w.dir !== SITE_PACKAGES && !o.install.startsWith('bin/')) why = ctx.artifact.kind === 'jar' ? 'leaves the JAR' : ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon' ? 'leaves node_modules' : 'leaves site-packages';
         if (why) bad.push({ tag, entry, why });
       }
     }
@@ -233,7 +253,7 @@ function reportRpath(ctx: Ctx): void {
       file: o.path,
       targets: ts.map((t) => t.target.id),
       evidence: { entries: bad, rpath: o.elf.dynamic?.rpath ?? null, runpath: o.elf.dynamic?.runpath ?? null },
-      hint: `Remove ${bad.map((b) => (b.entry === '' ? 'the empty entry' : b.entry)).join(', ')} from ${o.path} and keep only $ORIGIN-relative entries inside the wheel.`,
+      hint: `Remove ${bad.map((b) => (b.entry === '' ? 'the empty entry' : b.entry)).join(', ')} from ${o.path} and keep only $ORIGIN-relative entries inside the ${ctx.artifact.kind === 'jar' ? 'JAR' : ctx.artifact.kind === 'wheel' ? 'wheel' : 'package'}.`,
     });
   }
 }
@@ -242,7 +262,7 @@ export const depsRule: Rule = {
   name: 'deps',
   // Python extension modules are told by their init function.
   definedSymbols: EXTENSION_INIT_SYMBOLS,
-  kinds: ['wheel'],
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
   checks: [DEPS_MISSING_LIBRARY, DEPS_LIBPYTHON_LINKED, DEPS_NON_PORTABLE_RPATH],
   run(ctx) {
     reportMissing(ctx);

@@ -5,10 +5,11 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { findPolicy, type PolicyLibc, type WheelArch } from '../../policy/linux.ts';
-import { groupBy, linuxContext, listSome, type LinuxTarget } from './context.ts';
+import { linuxContext, type LinuxTarget } from './context.ts';
 import { muslReservedName } from './loader.ts';
 import { deservedPlatformTag, type DeservedTag, type RejectReasons } from './deserved-tag.ts';
 import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
+import { groupBy, listSome } from '../messages.ts';
 
 export const ELF_DESERVED_TAG: Check = {
   id: 'elf.deserved-tag',

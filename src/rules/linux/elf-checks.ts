@@ -11,16 +11,17 @@
 import type { Check, Rule } from '../../audit/types.ts';
 import { allowsVersion, ceilingOf, policiesFor, versionFamily, type PolicyLibc } from '../../policy/linux.ts';
 import { compareVersions } from '../../version.ts';
-import { groupBy, labels, libcContradicts, linuxContext, listSome, servesArch, type LinuxTarget } from './context.ts';
+import { labels, libcContradicts, linuxContext, servesArch, type LinuxTarget } from './context.ts';
 import { neededVersions, undefinedNonWeak, x86IsaLevel, type NeededVersion } from './elf-facts.ts';
 import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
+import { groupBy, listSome } from '../messages.ts';
 
 export const ELF_LIBC_MISMATCH: Check = {
   id: 'elf.libc-mismatch',
   severity: 'error',
   title: 'Binary built for the other libc',
   explain:
-    'A binary linked against musl sits in a manylinux (glibc) wheel, or one linked against glibc in a musllinux (Alpine) wheel. ' +
+    'A binary linked against musl sits in a manylinux (glibc) wheel, or one linked against glibc in a musllinux (Alpine) wheel — or, in a JAR, at a path its loader picks for the other libc (a glibc build under sqlite-jdbc\'s `Linux-Musl/`) — or, in an npm package, under a `musl` prebuild tag or in a package whose `libc` field says musl (a glibc build in `…-linux-x64-musl`, BoundaryML/baml#4355). ' +
     'The two C libraries are not interchangeable: on glibc systems a musl extension fails with `libc.musl-x86_64.so.1: cannot open shared object file`; ' +
     'on Alpine a glibc extension fails with `Error loading shared library libc.so.6: No such file or directory` or `Error relocating …: symbol not found`. ' +
     'The libc is read from the binary itself: its interpreter, its NEEDED entries, the GLIBC_* versions it needs.',
@@ -48,7 +49,9 @@ export const ELF_SYMBOL_VERSION_TOO_NEW: Check = {
     'The binary needs symbol versions (GLIBC_2.34, GLIBCXX_3.4.30, CXXABI_1.3.13, GCC_7.0.0 …) from system libraries that are newer than the oldest system the tag promises to support. ' +
     'On such a system the import fails with ``version `GLIBC_2.34\' not found (required by …/_core.so)``. ' +
     'The message names the symbols that need each version: usually a function that is new (arc4random, GLIBC_2.36) or that moved (pthread_create moved into libc.so.6 in glibc 2.34), or a C++ standard library feature of a newer GCC. ' +
-    'Versions needed from libraries bundled in the wheel do not count.',
+    'Versions needed from libraries bundled in the wheel do not count. ' +
+    'On an architecture no manylinux policy covers (JAR natives for mips64el or riscv32), the GLIBC_* versions are judged against the promised glibc floor alone. ' +
+    'For a Node addon the promise is the glibc the official Node builds of the oldest Node line engines.node admits need (2.28 from Node 18, 2.17 for 12–17): an addon needing no more adds no restriction of its own.',
   fix:
     'Build on the oldest system the tag names — the manylinux images do exactly this (manylinux2014 for manylinux_2_17, manylinux_2_28 for 2_28) — or raise the tag to the policy the message suggests. ' +
     'Building on a newer system and hoping is what this check catches: the linker binds every symbol to the newest version it sees.',
@@ -98,7 +101,14 @@ function reportLibc(ctx: Ctx): void {
         file: o.path,
         targets: ts.map((t) => t.target.id),
         evidence: { libc, libcEvidence: evidence, expected: want },
-        hint: want === 'glibc' ? `Build ${o.path} in a manylinux image, or ship it in a musllinux wheel.` : `Build ${o.path} in a musllinux image (Alpine), or ship it in a manylinux wheel.`,
+        hint:
+          ctx.artifact.kind === 'jar'
+            ? `Put the ${want} build at ${o.path} (build it ${want === 'glibc' ? 'in a manylinux image' : 'in Alpine or with musl-gcc'}).`
+            : ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon'
+              ? `Put a ${want} build at ${o.path} (build it ${want === 'glibc' ? 'in a manylinux image' : 'in Alpine or with musl-gcc'}), or correct the libc tag or libc field that claims ${want}.`
+            : want === 'glibc'
+              ? `Build ${o.path} in a manylinux image, or ship it in a musllinux wheel.`
+              : `Build ${o.path} in a musllinux image (Alpine), or ship it in a manylinux wheel.`,
       });
     }
   }
@@ -154,6 +164,27 @@ function byVersion(a: NeededVersion, b: NeededVersion): number {
   return d !== 0 ? d : a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
+interface VersionJudge {
+  allows(versionName: string): boolean;
+  ceiling(family: string): string | null;
+}
+
+/**
+ * How a target judges needed versions: by its policy; or, on an architecture
+ * no manylinux policy covers (mips64el, riscv32 ... in JARs), by the glibc
+ * floor it promises (GLIBC_* only: the other families have no known ceiling there).
+ */
+function versionJudge(t: LinuxTarget): VersionJudge | null {
+  const tp = t.policy;
+  if (tp) return { allows: (v) => allowsVersion(tp, v), ceiling: (family) => ceilingOf(tp, family) };
+  const floor = t.flavour === 'glibc' ? t.target.libc?.minVersion : null;
+  if (!floor) return null;
+  return {
+    allows: (v) => versionFamily(v) !== 'GLIBC' || !/^GLIBC_\d+(\.\d+)*$/.test(v) || compareVersions(v.slice(6), floor) <= 0,
+    ceiling: () => floor,
+  };
+}
+
 function culpritText(v: NeededVersion): string[] {
   return v.symbols.length > 0 ? v.symbols.map((s) => `${s}@${v.version}`) : [`${v.version}: no symbol uses it${v.version === 'GLIBC_ABI_DT_RELR' ? ' (recorded by the linker for packed relative relocations, -z pack-relative-relocs)' : ''}`];
 }
@@ -165,12 +196,12 @@ function reportVersions(ctx: Ctx): void {
     if (needed.length === 0) continue;
     const perTarget: { t: LinuxTarget; v: FamilyViolation }[] = [];
     for (const t of lc.targets) {
-      if (!t.policy || !servesArch(o, t) || libcContradicts(o, t)) continue;
-      const tp = t.policy;
-      const bad = needed.filter((n) => !allowsVersion(tp, n.version)).sort(byVersion);
+      const judge = versionJudge(t);
+      if (!judge || !servesArch(o, t) || libcContradicts(o, t)) continue;
+      const bad = needed.filter((n) => !judge.allows(n.version)).sort(byVersion);
       for (const [family, versions] of groupBy(bad, (n) => versionFamily(n.version))) {
         const all = needed.filter((n) => versionFamily(n.version) === family);
-        perTarget.push({ t, v: { family, versions, ceiling: ceilingOf(tp, family), fits: fittingPolicy(tp.policy.libc, t, all) } });
+        perTarget.push({ t, v: { family, versions, ceiling: judge.ceiling(family), fits: t.policy ? fittingPolicy(t.policy.policy.libc, t, all) : null } });
       }
     }
     const groups = groupBy(perTarget, ({ v }) => `${v.family}\0${v.ceiling}\0${v.versions.map((n) => `${n.file}/${n.version}`).join(',')}`);
@@ -182,6 +213,7 @@ function reportVersions(ctx: Ctx): void {
       const culprits = v.versions.flatMap(culpritText);
       const allWeak = v.versions.every((n) => n.weak);
       const allowed = v.ceiling ? `${v.family} ≤ ${v.ceiling}` : `no ${v.family} version named here`;
+      const image = ts[0]!.policy?.policy.name ?? `glibc ${v.ceiling}`;
       ctx.report(ELF_SYMBOL_VERSION_TOO_NEW, {
         message: `${o.path} needs ${versions.join(', ')} from ${libs.join(', ')} (${listSome(culprits, 5)}) but ${labels(ts)} allows ${allowed}`,
         file: o.path,
@@ -191,12 +223,16 @@ function reportVersions(ctx: Ctx): void {
           family: v.family,
           versions: v.versions.map((n) => ({ version: n.version, library: n.file, symbols: n.symbols, weak: n.weak })),
           allowedUpTo: v.ceiling,
-          policy: ts[0]!.policy!.policy.tag,
-          policyNote: ts[0]!.policy!.note,
+          policy: ts[0]!.policy?.policy.tag ?? null,
+          policyNote: ts[0]!.policy?.note ?? `no manylinux policy covers ${ts[0]!.target.arch}: only GLIBC_* versions are judged, against the promised glibc ${v.ceiling}`,
           fits: v.fits,
         },
-        hint: v.fits
-          ? `Build ${o.path} in the ${ts[0]!.policy!.policy.name} image (or older toolchain) so it links against older versions, or claim ${v.fits} instead.`
+        hint: ctx.artifact.kind === 'jar' && v.family === 'GLIBC'
+          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (the ${image} image, or zig cc with a .${v.ceiling ?? ''} target) so it links against older versions: a JAR cannot narrow the systems its loader serves.`
+          : (ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon') && v.family === 'GLIBC'
+          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (the ${image} image; napi-rs: --use-napi-cross), or raise engines.node to Node lines whose own builds need glibc ${versions[versions.length - 1]!.slice(6)} — users of older systems fail at require().`
+          : v.fits
+          ? `Build ${o.path} in the ${image} image (or older toolchain) so it links against older versions, or claim ${v.fits} instead.`
           : `${versions.join(', ')} is not part of any ${ts[0]!.flavour === 'glibc' ? 'manylinux' : 'musllinux'} policy: stop using ${listSome(culprits, 3)}.`,
       });
     }
@@ -273,7 +309,7 @@ export const elfRule: Rule = {
   name: 'elf',
   // Python extension modules are told by their init function.
   definedSymbols: EXTENSION_INIT_SYMBOLS,
-  kinds: ['wheel'],
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
   checks: [ELF_LIBC_MISMATCH, ELF_ISA_LEVEL, ELF_SYMBOL_VERSION_TOO_NEW, ELF_BLACKLISTED_SYMBOL, ELF_EXECUTABLE_STACK],
   run(ctx) {
     reportLibc(ctx);

@@ -11,10 +11,12 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { LIBPYTHON_RE, policiesFor } from '../../policy/linux.ts';
-import { groupBy, libcContradicts, linuxContext, labels, servesArch, type LinuxTarget } from './context.ts';
-import { basename } from './layout.ts';
+import { libcContradicts, linuxContext, labels, servesArch, type LinuxTarget } from './context.ts';
+import { basename, dirname } from './layout.ts';
+import { jvmProvides } from '../../policy/jvm.ts';
 import { muslReservedName } from './loader.ts';
 import { EXTENSION_INIT_SYMBOLS } from '../python/extension-name.ts';
+import { groupBy } from '../messages.ts';
 
 export const SONAME_NEEDED_MISMATCH: Check = {
   id: 'soname.needed-mismatch',
@@ -127,9 +129,16 @@ function reportNeededMismatch(ctx: Ctx): void {
 function reportDuplicates(ctx: Ctx): void {
   const lc = linuxContext(ctx);
   const withSoname = lc.objects.filter((o) => o.elf.dynamic?.soname);
-  for (const [soname, group] of groupBy(withSoname, (o) => `${o.arch}\0${o.elf.dynamic!.soname!}`)) {
+  // Files of one machine and class; in a JAR, of one directory too: the builds for each platform
+  // sit in their own directory, and a loader picks one of them, so they are never loaded together.
+  // npm prebuilds likewise sit in one directory per platform (prebuilds/<platform>-<arch>/).
+  const perDirectory = ctx.artifact.kind === 'jar' || ctx.artifact.kind === 'npm';
+  const key = (o: (typeof withSoname)[number]) => `${o.elf.header.machine}/${o.elf.header.class}${perDirectory ? `\0${dirname(o.path)}` : ''}\0${o.elf.dynamic!.soname!}`;
+  for (const [soname, group] of groupBy(withSoname, key)) {
     if (group.length < 2) continue;
-    const name = soname.split('\0')[1]!;
+    const name = soname.split('\0').pop()!;
+    // Node addons are loaded by path (require), never by SONAME: builds of one addon for several runtimes share it harmlessly.
+    if ((ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon') && !lc.objects.some((o) => o.elf.dynamic?.needed.includes(name))) continue;
     const ts = lc.targets.filter((t) => group.some((o) => servesArch(o, t)));
     const identical = new Set(group.map((o) => o.binary.sha256)).size === 1;
     ctx.report(SONAME_DUPLICATE, {
@@ -148,6 +157,8 @@ function reportUnversioned(ctx: Ctx): void {
   for (const o of lc.objects) {
     for (const name of o.elf.dynamic?.needed ?? []) {
       if (!/\.so$/.test(name) || name.includes('/') || LIBPYTHON_RE.test(name) || lc.bundles(name)) continue;
+      // The JVM's own libraries are called libjvm.so, libjawt.so: the JVM that loads a JAR's library provides them.
+      if (ctx.artifact.kind === 'jar' && jvmProvides('linux', name)) continue;
       const ts = lc.targets.filter((t) => servesArch(o, t) && !libcContradicts(o, t) && !(t.flavour === 'musl' && muslReservedName(name)));
       if (ts.length === 0) continue;
       ctx.report(SONAME_UNVERSIONED_NEEDED, {
@@ -155,7 +166,7 @@ function reportUnversioned(ctx: Ctx): void {
         file: o.path,
         targets: ts.map((t) => t.target.id),
         evidence: { needed: name },
-        hint: `Relink ${o.path} against a library with a versioned SONAME (${name}.N), or bundle ${name} in the wheel.`,
+        hint: `Relink ${o.path} against a library with a versioned SONAME (${name}.N), or bundle ${name} in the ${ctx.artifact.kind === 'jar' ? 'JAR' : ctx.artifact.kind === 'wheel' ? 'wheel' : 'package'}.`,
       });
     }
   }
@@ -185,7 +196,7 @@ export const sonameRule: Rule = {
   name: 'soname',
   // Python extension modules are told by their init function.
   definedSymbols: EXTENSION_INIT_SYMBOLS,
-  kinds: ['wheel'],
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
   checks: [SONAME_NEEDED_MISMATCH, SONAME_DUPLICATE, SONAME_UNVERSIONED_NEEDED, SONAME_NOT_UNIQUE],
   run(ctx) {
     reportNeededMismatch(ctx);

@@ -11,6 +11,7 @@ import type { BinaryFacts } from '../../binary/describe.ts';
 import type { MachOSlice } from '../../binary/macho/types.ts';
 import type { Target } from '../../target.ts';
 import { compareVersions } from '../../version.ts';
+import { jvmProvides } from '../../policy/jvm.ts';
 import { expandRpath, isNonPortableRpath, resolveInstallName, type InstallNameResolution, type RpathDir } from './install-names.ts';
 
 export const minOsTooNew: Check = {
@@ -108,7 +109,7 @@ interface SliceInfo {
 
 export const macosRule: Rule = {
   name: 'macos',
-  kinds: ['wheel'],
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
   checks: [minOsTooNew, missingMinOs, unresolvedDependency, absoluteInstallName, nonPortableRpath, unsignedArm64],
   run(ctx) {
     const macTargetsOf = (bin: AuditedBinary) => ctx.targetsOf(bin).filter((t) => t.os === 'macos');
@@ -178,7 +179,12 @@ function checkMinOs(ctx: AuditContext, slices: SliceInfo[], macTargetsOf: (bin: 
       targets: affected.map((t) => t.id),
       message: `${s.bin.path} (${s.slice.arch}) requires macOS ${minOs.version} (${source}) but ${worst.claims[0] ?? worst.policy ?? worst.id} promises macOS ${promised}`,
       evidence: { arch: s.slice.arch, minOs: minOs.version, source, promised, claims: [...new Set(affected.flatMap((t) => t.claims))] },
-      hint: `Rebuild with MACOSX_DEPLOYMENT_TARGET=${promised}, or tag the wheel macosx_${tagVersion(minOs.version)}_${targetArch(s.slice.arch)}.`,
+      hint:
+        ctx.artifact.kind === 'jar'
+          ? `Rebuild with MACOSX_DEPLOYMENT_TARGET=${promised} (-mmacosx-version-min=${promised}).`
+          : ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon'
+          ? `Rebuild with MACOSX_DEPLOYMENT_TARGET=${promised} (node-gyp: xcode_settings.MACOSX_DEPLOYMENT_TARGET in binding.gyp), or raise engines.node to Node lines that need macOS ${minOs.version} themselves.`
+          : `Rebuild with MACOSX_DEPLOYMENT_TARGET=${promised}, or tag the wheel macosx_${tagVersion(minOs.version)}_${targetArch(s.slice.arch)}.`,
     });
   }
 }
@@ -220,6 +226,11 @@ function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (
     }
     return out;
   };
+  const jar = ctx.artifact.kind === 'jar';
+  const node = ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon';
+  const noun = jar ? 'JAR' : node ? 'package' : 'wheel';
+  // delocate repairs wheels only.
+  const delocate = !jar && !node;
   let deps: Dependency[] = [];
   for (let round = 0; round < 8; round++) {
     deps = [];
@@ -228,6 +239,7 @@ function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (
       const rpaths = [...(own.get(s) ?? []), ...inherited(s)];
       for (const d of s.slice.dylibs) {
         if (d.kind === 'weak') continue;
+        if (jar && jvmProvides('macos', d.name)) continue;
         const resolution = resolveInstallName(d.name, { binaryPath: s.bin.path, rpaths, files });
         deps.push({ s, name: d.name, resolution });
         if (resolution.kind === 'bundled') {
@@ -266,7 +278,7 @@ function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (
         evidence: { installName: r.path, arches, python: r.python },
         hint: r.python
           ? 'Link the extension with -undefined dynamic_lookup instead of against Python.'
-          : `Bundle ${r.path.slice(r.path.lastIndexOf('/') + 1)} in the wheel and load it through @loader_path (delocate-wheel does both).`,
+          : `Bundle ${r.path.slice(r.path.lastIndexOf('/') + 1)} in the ${noun} and load it through @loader_path${delocate ? ' (delocate-wheel does both)' : ''}.`,
       });
     } else if (r.kind === 'unresolved') {
       const rpaths = [...new Set(group.flatMap((d) => d.s.slice.rpaths))];
@@ -275,21 +287,36 @@ function checkDependencies(ctx: AuditContext, slices: SliceInfo[], targetsFor: (
           ? r.tried.length > 0
             ? `tried ${r.tried.join(', ')}`
             : rpaths.length > 0
-              ? `no LC_RPATH points into the wheel (${rpaths.join(', ')})`
+              ? `no LC_RPATH points into the ${noun} (${rpaths.join(', ')})`
               : 'the binary has no LC_RPATH'
           : r.reason === 'loader_path'
             ? r.tried.length > 0
-              ? `${r.tried[0]} is not in the wheel`
-              : 'it points outside the wheel'
+              ? `${r.tried[0]} is not in the ${noun}`
+              : `it points outside the ${noun}`
             : r.reason === 'executable_path'
-              ? '@executable_path is the Python interpreter\'s directory'
+              ? jar
+                ? '@executable_path is the java launcher\'s directory'
+                : node
+                  ? '@executable_path is the directory of node (or of the Electron app) itself'
+                  : '@executable_path is the Python interpreter\'s directory'
               : 'a relative install name is looked up in the current working directory';
+      // npm: an LC_RPATH into another package (../../sharp-libvips-darwin-arm64/lib, node_modules/...) expects it from there,
+      // which the audit of this package cannot see (deps.missing-library's 'other-package' for ELF): a warning.
+      const root = path.slice(0, path.indexOf('/') + 1);
+      const otherPackage = ctx.artifact.kind === 'npm' && r.reason === 'rpath' ? r.tried.filter((p) => !p.startsWith(root) || p.slice(root.length).includes('node_modules/')) : [];
       ctx.report(unresolvedDependency, {
         file: path,
         targets,
-        message: `${path} (${arches.join(', ')}) loads ${first.name}, which resolves to no file in the wheel: ${why}`,
-        evidence: { installName: first.name, arches, reason: r.reason, tried: r.tried, rpaths },
-        hint: `Ship ${first.name.slice(first.name.lastIndexOf('/') + 1)} in the wheel and point an LC_RPATH at it (@loader_path/...), or run delocate-wheel.`,
+        severity: otherPackage.length > 0 ? 'warning' : undefined,
+        message:
+          otherPackage.length > 0
+            ? `${path} (${arches.join(', ')}) loads ${first.name}, which is not in the ${noun}; expected from another package at ${otherPackage.join(', ')}`
+            : `${path} (${arches.join(', ')}) loads ${first.name}, which resolves to no file in the ${noun}: ${why}`,
+        evidence: { installName: first.name, arches, reason: r.reason, tried: r.tried, rpaths, ...(ctx.artifact.kind === 'npm' ? { otherPackage } : {}) },
+        hint:
+          otherPackage.length > 0
+            ? `Make sure the package that installs ${first.name.slice(first.name.lastIndexOf('/') + 1)} is a dependency of this one (at an exact version).`
+            : `Ship ${first.name.slice(first.name.lastIndexOf('/') + 1)} in the ${noun} and point an LC_RPATH at it (@loader_path/...)${delocate ? ', or run delocate-wheel' : ''}.`,
       });
     }
   }

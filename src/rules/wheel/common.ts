@@ -39,12 +39,6 @@ export function reportEach<T>(ctx: AuditContext, check: Check, items: T[], one: 
   if (shown.length < items.length) ctx.report(check, rest(items.slice(shown.length)));
 }
 
-/** 'a, b, c and 4 more'. */
-export function listSome(items: string[], max = 3): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
 export function plural(n: number, word: string, words = `${word}s`): string {
   return `${n} ${n === 1 ? word : words}`;
 }

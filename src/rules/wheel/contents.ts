@@ -8,7 +8,8 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import type { WheelModel } from '../../artifact/wheel/model.ts';
-import { listSome, plural, wheelOf, reportEach, readInFull } from './common.ts';
+import { plural, wheelOf, reportEach, readInFull } from './common.ts';
+import { listSome } from '../messages.ts';
 
 export const PURELIB_WITH_BINARIES: Check = {
   id: 'wheel.purelib-with-binaries',
@@ -128,7 +129,7 @@ export const wheelContentsRule: Rule = {
       const viaRoot = inPurelib.filter((b) => !viaData.includes(b.path)).map((b) => b.path);
       const where = [viaRoot.length ? 'WHEEL says Root-Is-Purelib: true' : '', viaData.length ? 'under *.data/purelib/' : ''].filter(Boolean).join(' and ');
       ctx.report(PURELIB_WITH_BINARIES, {
-        message: `${plural(inPurelib.length, 'native binary', 'native binaries')} installed to purelib (${where}): ${listSome(inPurelib.map((b) => b.path))}`,
+        message: `${plural(inPurelib.length, 'native binary', 'native binaries')} installed to purelib (${where}): ${listSome(inPurelib.map((b) => b.path), 3)}`,
         file: inPurelib[0]!.path,
         evidence: { rootIsPurelib, binaries: inPurelib.map((b) => b.path), underDataPurelib: viaData, atRoot: viaRoot },
         hint: viaRoot.length ? 'Make the build backend write `Root-Is-Purelib: false` (declare the extension modules to it).' : 'Move the libraries out of `*.data/purelib/` into the package directory.',
@@ -150,8 +151,8 @@ export const wheelContentsRule: Rule = {
       ctx.report(JUNK_FILE, {
         message:
           g.kind === 'top-level' || g.kind === 'vcs'
-            ? `${plural(g.paths.length, JUNK_WORDS[g.kind])} in ${what}: ${listSome(g.paths)}`
-            : `${plural(g.paths.length, JUNK_WORDS[g.kind])}: ${listSome(g.paths)}`,
+            ? `${plural(g.paths.length, JUNK_WORDS[g.kind])} in ${what}: ${listSome(g.paths, 3)}`
+            : `${plural(g.paths.length, JUNK_WORDS[g.kind])}: ${listSome(g.paths, 3)}`,
         file: g.paths[0]!,
         evidence: { kind: g.kind, group: g.group, count: g.paths.length, paths: g.paths.slice(0, 200) },
         hint: g.kind === 'bytecode' ? 'Build from a clean tree and exclude `__pycache__` / `*.pyc`.' : g.kind === 'top-level' ? `Exclude ${g.group}/ from the wheel.` : JUNK_FILE.fix,

@@ -7,7 +7,8 @@ import { canonicalizeName, escapeName } from '../../artifact/wheel/filename.ts';
 import { splitDistInfoName } from '../../artifact/wheel/model.ts';
 import { sameVersion } from '../../artifact/wheel/pep440.ts';
 import { tripleText, expandTagSets } from '../../artifact/wheel/tags.ts';
-import { listSome, wheelOf, readInFull } from './common.ts';
+import { wheelOf, readInFull } from './common.ts';
+import { listSome } from '../messages.ts';
 
 export const DIST_INFO_MISSING: Check = {
   id: 'wheel.dist-info-missing',
@@ -182,8 +183,8 @@ export const wheelDistInfoRule: Rule = {
       const extra = [...inWheel].filter((t) => !inName.has(t));
       if (missing.length || extra.length) {
         const parts: string[] = [];
-        if (missing.length) parts.push(`filename tags not in WHEEL: ${listSome(missing)}`);
-        if (extra.length) parts.push(`WHEEL tags not in the filename: ${listSome(extra)}`);
+        if (missing.length) parts.push(`filename tags not in WHEEL: ${listSome(missing, 3)}`);
+        if (extra.length) parts.push(`WHEEL tags not in the filename: ${listSome(extra, 3)}`);
         ctx.report(TAGS_MISMATCH, {
           message: `${w.path} Tag lines disagree with ${wheel.filename}: ${parts.join('; ')}`,
           file: w.path,

@@ -7,8 +7,9 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { tripleText } from '../../artifact/wheel/tags.ts';
-import { listSome, targetsOfPlatforms, wheelOf } from './common.ts';
+import { targetsOfPlatforms, wheelOf } from './common.ts';
 import { describeSuffix, parseClaim, parseExtensionName, whyNotImported, type ExtensionName, type ParsedClaim } from './extension-suffix.ts';
+import { listSome } from '../messages.ts';
 
 export const EXTENSION_TAG_MISMATCH: Check = {
   id: 'python.extension-tag-mismatch',

@@ -7,7 +7,8 @@
  */
 import type { Check, Rule } from '../../audit/types.ts';
 import { verifyRecord } from '../../artifact/wheel/record.ts';
-import { listSome, plural, reportEach, wheelOf, readInFull } from './common.ts';
+import { plural, reportEach, wheelOf, readInFull } from './common.ts';
+import { listSome } from '../messages.ts';
 
 export const RECORD_MISSING: Check = {
   id: 'record.missing',
@@ -142,14 +143,14 @@ export const wheelRecordRule: Rule = {
         file: m.path,
         evidence: { ...m },
       }),
-      (rest) => ({ message: `${plural(rest.length, 'more file')} differ from their RECORD hash: ${listSome(rest.map((m) => m.path))}`, evidence: { mismatches: rest } }),
+      (rest) => ({ message: `${plural(rest.length, 'more file')} differ from their RECORD hash: ${listSome(rest.map((m) => m.path), 3)}`, evidence: { mismatches: rest } }),
     );
     reportEach(
       ctx,
       RECORD_SIZE_MISMATCH,
       v.sizeMismatches,
       (m) => ({ message: `${m.path}: ${m.actualSize} bytes in the archive, ${m.recordedSize} in RECORD`, file: m.path, evidence: { ...m } }),
-      (rest) => ({ message: `${plural(rest.length, 'more file')} differ from their RECORD size: ${listSome(rest.map((m) => m.path))}`, evidence: { mismatches: rest } }),
+      (rest) => ({ message: `${plural(rest.length, 'more file')} differ from their RECORD size: ${listSome(rest.map((m) => m.path), 3)}`, evidence: { mismatches: rest } }),
     );
     // Native binaries first: they are the ones RECORD-walking tools miss.
     const unlisted = [...v.unlisted].sort((a, b) => Number(binaries.has(b)) - Number(binaries.has(a)) || (a < b ? -1 : a > b ? 1 : 0));
@@ -162,14 +163,14 @@ export const wheelRecordRule: Rule = {
         file: p,
         evidence: { path: p, nativeBinary: binaries.has(p) },
       }),
-      (rest) => ({ message: `${plural(rest.length, 'more file')} not in RECORD: ${listSome(rest)}`, evidence: { paths: rest, nativeBinaries: rest.filter((p) => binaries.has(p)) } }),
+      (rest) => ({ message: `${plural(rest.length, 'more file')} not in RECORD: ${listSome(rest, 3)}`, evidence: { paths: rest, nativeBinaries: rest.filter((p) => binaries.has(p)) } }),
     );
     reportEach(
       ctx,
       RECORD_PHANTOM_FILE,
       v.phantom,
       (p) => ({ message: `RECORD lists ${p}, which is not in the wheel`, file: p, evidence: { path: p } }),
-      (rest) => ({ message: `RECORD lists ${plural(rest.length, 'more file')} not in the wheel: ${listSome(rest)}`, evidence: { paths: rest } }),
+      (rest) => ({ message: `RECORD lists ${plural(rest.length, 'more file')} not in the wheel: ${listSome(rest, 3)}`, evidence: { paths: rest } }),
     );
     reportEach(
       ctx,
@@ -183,7 +184,7 @@ export const wheelRecordRule: Rule = {
       RECORD_NO_HASH,
       v.noHash,
       (p) => ({ message: `${p} is listed in RECORD without a hash`, file: p, evidence: { path: p } }),
-      (rest) => ({ message: `${plural(rest.length, 'more file')} listed in RECORD without a hash: ${listSome(rest)}`, evidence: { paths: rest } }),
+      (rest) => ({ message: `${plural(rest.length, 'more file')} listed in RECORD without a hash: ${listSome(rest, 3)}`, evidence: { paths: rest } }),
     );
   },
 };

@@ -14,6 +14,8 @@ import { interpreterVersions, pythonClaim } from '../python/abi-tag.ts';
 import { parseAbiTag } from '../../artifact/wheel/tags.ts';
 import { PYTHON_DLL } from '../python/symbols.ts';
 import { enclosingInits, filesByName, resolveDll, type DllResolution } from './dll-resolution.ts';
+import { jvmProvides } from '../../policy/jvm.ts';
+import { nodeHostProvides } from '../node/host.ts';
 
 const MODULE_NOT_FOUND = '`ImportError: DLL load failed while importing <module>: The specified module could not be found.`';
 
@@ -40,7 +42,8 @@ export const msvcRuntimeNotBundled: Check = {
     'standard library (`msvcp140.dll`, `msvcp140_1.dll`, ...), OpenMP (`vcomp140.dll`) or the concurrency runtime (`concrt140.dll`). ' +
     'This binary imports one of those and the wheel does not carry it, so on a machine without the Visual C++ Redistributable ' +
     '(a fresh Windows, a Windows container, the embeddable Python) the import fails with ' + MODULE_NOT_FOUND +
-    ' Where some other program installed an older redistributable, it can crash instead (an older `msvcp140.dll` loaded first).',
+    ' Where some other program installed an older redistributable, it can crash instead (an older `msvcp140.dll` loaded first). ' +
+    'Node ships no Visual C++ runtime at all (its official builds link it statically): a Node addon that imports `vcruntime140.dll` fails the same way (`Error: The specified module could not be found. …\\addon.node`) — napi-rs builds without `+crt-static` do.',
   fix:
     'Bundle the runtime DLLs beside the extension (`delvewheel repair` does it, with name mangling so they cannot clash with another ' +
     'copy), or link the C++ runtime statically (`/MT`, or `-static-libstdc++` with MinGW). Telling users to install the ' +
@@ -66,7 +69,8 @@ export const missingDll: Check = {
     'The binary imports a DLL that is neither a Windows system DLL (nor an `api-ms-win-*` API set), nor a DLL that CPython ships, nor ' +
     'anywhere in the wheel. It exists on the build machine only (a vcpkg, conda or MSYS2 library, a CUDA or MKL runtime, a DLL found ' +
     'through PATH during the build), so on users\' machines the import fails with ' + MODULE_NOT_FOUND +
-    ' A DLL that is only delay-loaded fails later, when the first function from it is called; that is reported as a warning.',
+    ' A DLL that is only delay-loaded fails later, when the first function from it is called; that is reported as a warning. ' +
+    'For a Node addon, `node.exe` (the DLL name node-gyp\'s import library gives Node-API and V8 imports, bound to the host process, Electron apps included) counts as present.',
   fix:
     'Bundle the DLL: `delvewheel repair --add-path <dir of the DLL> <wheel>` copies it into `<package>.libs/` and patches ' +
     '`__init__.py` to add that directory; or place it beside the extension module. If the DLL comes from another package that the ' +
@@ -81,7 +85,8 @@ export const dllNotBesideExtension: Check = {
     'The DLL is in the wheel, but not in the importing binary\'s directory. Python (3.8+) loads extension modules with ' +
     '`LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS`: dependencies are searched in the `.pyd`\'s own directory, ' +
     'System32 and directories added with `os.add_dll_directory` — not PATH, not the rest of the wheel. No `__init__.py` on the ' +
-    'binary\'s package path calls `os.add_dll_directory`, so the import fails with ' + MODULE_NOT_FOUND,
+    'binary\'s package path calls `os.add_dll_directory`, so the import fails with ' + MODULE_NOT_FOUND +
+    ' Node loads an addon with `LOAD_WITH_ALTERED_SEARCH_PATH`: its own directory, then the system directories and PATH — a DLL elsewhere in the npm package is not found either.',
   fix:
     'Move the DLL beside the extension module, or add its directory at import time in the package\'s `__init__.py` ' +
     '(`os.add_dll_directory(os.path.join(os.path.dirname(__file__), "..", "<pkg>.libs"))`, which is what delvewheel writes).',
@@ -125,10 +130,30 @@ interface Problem {
   targets: Target[];
 }
 
+/** The Python DLL check: wheels only (a JAR's or a Node addon's DLLs load into no Python). */
+export const windowsPythonRule: Rule = {
+  name: 'windows-python',
+  kinds: ['wheel'],
+  checks: [pythonDllMismatch],
+  run(ctx) {
+    for (const bin of ctx.binaries) {
+      if (bin.parsed.format !== 'pe') continue;
+      const targets = ctx.targetsOf(bin).filter((t) => t.os === 'windows');
+      if (targets.length > 0) checkPythonDll(ctx, bin.path, bin.parsed, targets);
+    }
+  },
+};
+
+/**
+ * The imports of every PE binary. For a JAR the host is a JVM, not CPython:
+ * the DLLs it provides are jvm.dll and the JDK's own, and the Visual C++
+ * runtime OpenJDK ships in bin/ (src/policy/jvm.ts); a DLL elsewhere in the
+ * JAR is not found, since JAR loaders extract the one library they load.
+ */
 export const windowsRule: Rule = {
   name: 'windows',
-  kinds: ['wheel'],
-  checks: [pythonDllMismatch, msvcRuntimeNotBundled, debugRuntime, missingDll, dllNotBesideExtension],
+  kinds: ['wheel', 'jar', 'npm', 'node-addon'],
+  checks: [msvcRuntimeNotBundled, debugRuntime, missingDll, dllNotBesideExtension],
   run(ctx) {
     if (!ctx.targets.some((t) => t.os === 'windows')) return;
     const files = ctx.scan.entries.filter((e) => !e.isDirectory).map((e) => e.path);
@@ -137,7 +162,6 @@ export const windowsRule: Rule = {
       if (bin.parsed.format !== 'pe') continue;
       const targets = ctx.targetsOf(bin).filter((t) => t.os === 'windows');
       if (targets.length === 0) continue;
-      checkPythonDll(ctx, bin.path, bin.parsed, targets);
       checkImports(ctx, bin.path, bin.parsed, targets, byName);
     }
   },
@@ -173,18 +197,23 @@ function checkImports(ctx: AuditContext, path: string, pe: PeFile, targets: Targ
   for (const d of pe.imports) delayOnlyNames.delete(d.dll.toLowerCase());
   const dlls = new Map<string, string>();
   for (const d of [...pe.imports, ...pe.delayImports]) if (!dlls.has(d.dll.toLowerCase())) dlls.set(d.dll.toLowerCase(), d.dll);
-  const dllDirectoryInits = enclosingInits(path).filter((p) => /\badd_dll_directory\b/.test(ctx.text(p) ?? ''));
+  const jar = ctx.artifact.kind === 'jar';
+  // A Node addon's host is node.exe (or an Electron app): see src/rules/node/host.ts; it ships no Visual C++ runtime.
+  const node = ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon';
+  const dllDirectoryInits = jar || node ? [] : enclosingInits(path).filter((p) => /\badd_dll_directory\b/.test(ctx.text(p) ?? ''));
 
   const problems = new Map<string, Problem>();
   for (const [lower, dll] of dlls) {
     // msvcp140.dll delay-loads concrt140.dll for Windows XP only (delvewheel's ignore_dependency).
     if (lower === 'concrt140.dll' && /^msvcp140/.test(base)) continue;
+    if (jar && jvmProvides('windows', lower)) continue;
+    if (node && nodeHostProvides('windows', lower)) continue;
     for (const t of targets) {
       const abi = t.python ? parseAbiTag(t.python.abi) : null;
       const resolution = resolveDll(dll, {
         binaryPath: path,
         filesByName: byName,
-        pythonVersion: targetPythonVersion(t),
+        pythonVersion: node ? '0' : targetPythonVersion(t),
         arch: t.arch,
         debugPython: abi?.kind === 'cpython' && abi.debug,
         dllDirectoryInits,
@@ -221,6 +250,11 @@ function report(ctx: AuditContext, path: string, p: Problem): void {
   const ids = p.targets.map((t) => t.id);
   const evidence: Record<string, unknown> = { dll: p.dll, delayLoaded: p.delayOnly };
   const r = p.resolution;
+  const jar = ctx.artifact.kind === 'jar';
+  const node = ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon';
+  const noun = jar ? 'JAR' : node ? 'package' : 'wheel';
+  const host = jar ? 'the JVM' : node ? 'Node' : 'CPython';
+  const file = path.slice(path.lastIndexOf('/') + 1);
   switch (r.kind) {
     case 'debug-runtime':
       ctx.report(debugRuntime, {
@@ -228,7 +262,7 @@ function report(ctx: AuditContext, path: string, p: Problem): void {
         targets: ids,
         message: `${path} imports the debug runtime ${p.dll}${delay}, which only Visual Studio installs`,
         evidence: { ...evidence, bundledAt: r.bundledAt },
-        hint: 'Rebuild in Release configuration (/MD): the release wheel must not link debug runtimes.',
+        hint: `Rebuild in Release configuration (/MD): the release ${noun} must not link debug runtimes.`,
       });
       return;
     case 'msvc-runtime':
@@ -236,9 +270,13 @@ function report(ctx: AuditContext, path: string, p: Problem): void {
         file: path,
         targets: ids,
         severity,
-        message: `${path} imports ${p.dll}${delay}, which CPython does not ship and the wheel does not bundle`,
-        evidence: { ...evidence, pythonVersions: [...new Set(p.targets.map(targetPythonVersion))] },
-        hint: `Bundle ${p.dll} beside ${path.slice(path.lastIndexOf('/') + 1)} (delvewheel repair does it) or link the runtime statically.`,
+        message: `${path} imports ${p.dll}${delay}, which ${host} does not ship and the ${noun} does not bundle`,
+        evidence: jar || node ? evidence : { ...evidence, pythonVersions: [...new Set(p.targets.map(targetPythonVersion))] },
+        hint: jar
+          ? `Link the runtime statically (/MT), or bundle ${p.dll} beside ${file} and load it first.`
+          : node
+          ? `Link the runtime statically (/MT, node-gyp's default; Rust: -C target-feature=+crt-static), or bundle ${p.dll} beside ${file}.`
+          : `Bundle ${p.dll} beside ${file} (delvewheel repair does it) or link the runtime statically.`,
       });
       return;
     case 'missing':
@@ -246,18 +284,22 @@ function report(ctx: AuditContext, path: string, p: Problem): void {
         file: path,
         targets: ids,
         severity,
-        message: `${path} imports ${p.dll}${delay}, which is not a Windows system DLL and is not in the wheel`,
+        message: `${path} imports ${p.dll}${delay}, which is not a Windows system DLL${jar ? ' nor one the JVM provides' : node ? ' nor node.exe' : ''} and is not in the ${noun}`,
         evidence,
-        hint: `Bundle ${p.dll}: delvewheel repair --add-path <directory containing ${p.dll}>.`,
+        hint: node ? `Bundle ${p.dll} beside ${file} (Windows searches the addon's own directory first), or link it statically.` : jar ? `Bundle ${p.dll} beside ${file} and load it first (System.load), or link it statically.` : `Bundle ${p.dll}: delvewheel repair --add-path <directory containing ${p.dll}>.`,
       });
       return;
     case 'elsewhere':
       ctx.report(dllNotBesideExtension, {
         file: path,
         targets: ids,
-        message: `${path} imports ${p.dll}${delay}, found at ${r.at.join(', ')} but not beside it, and no __init__.py adds that directory with os.add_dll_directory`,
+        message: jar
+          ? `${path} imports ${p.dll}${delay}, found at ${r.at.join(', ')} but not beside it: JAR loaders extract the library they load (and at most its directory), so Windows does not find it`
+          : node
+          ? `${path} imports ${p.dll}${delay}, found at ${r.at.join(', ')} but not beside it: Node loads addons with LOAD_WITH_ALTERED_SEARCH_PATH, which searches the addon's own directory, the system directories and PATH, not the rest of the package`
+          : `${path} imports ${p.dll}${delay}, found at ${r.at.join(', ')} but not beside it, and no __init__.py adds that directory with os.add_dll_directory`,
         evidence: { ...evidence, foundAt: r.at },
-        hint: `Move ${p.dll} into the directory of ${path.slice(path.lastIndexOf('/') + 1)}, or call os.add_dll_directory on its directory in the package __init__.py.`,
+        hint: jar ? `Move ${p.dll} into the directory of ${file} and load it first.` : node ? `Move ${p.dll} into the directory of ${file}.` : `Move ${p.dll} into the directory of ${file}, or call os.add_dll_directory on its directory in the package __init__.py.`,
       });
       return;
     default:
