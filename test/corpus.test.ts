@@ -18,7 +18,7 @@ import { parseBinary } from '../src/binary/index.ts';
 import { describe, type BinaryFacts } from '../src/binary/describe.ts';
 import { auditFile } from '../src/audit/audit.ts';
 import type { Report } from '../src/report/schema.ts';
-import { fetchNpm, npmCorpus, readTgzMembers, sharedCorpusCopy, type CorpusBinaryFacts } from './support/corpus.ts';
+import { fetchNpm, npmCorpus, readTgzMembers, sharedCorpusCopy, type CorpusArtifact, type CorpusBinaryFacts } from './support/corpus.ts';
 import { repoRoot } from './support/fixture-builder.ts';
 
 const ADDON_FACTS = ['addon', 'min_napi', 'node_module_version', 'runtime'] as const;
@@ -50,7 +50,30 @@ function checkAddon(expected: CorpusBinaryFacts, report: Report, where: string):
     assert.ok(node?.runtimes.some((r) => r.runtime === expected.runtime), `${where}: runtime ${expected.runtime}`);
     n++;
   }
+  // The binary facts the rules judged, as the report carries them.
+  const f = bin.facts.length === 1 ? bin.facts[0] : bin.facts.find((s) => s.arch === expected.arch);
+  if (expected.libc) {
+    assert.equal(f?.libc, expected.libc, `${where}: libc in the report`);
+    n++;
+  }
+  if (expected.max_glibc) {
+    assert.equal(f?.versionFloors.GLIBC, expected.max_glibc, `${where}: highest GLIBC version in the report`);
+    n++;
+  }
   return n;
+}
+
+const NPM_CPU: Record<string, string> = { x64: 'x86_64', arm64: 'arm64', ia32: 'i386', arm: 'arm' };
+
+/** The package.json claims (os, cpu, libc) as the report's targets: every target is that platform. */
+function checkClaims(claims: NonNullable<CorpusArtifact['claims']>, report: Report, where: string): number {
+  assert.ok(report.targets.length > 0, `${where}: no target`);
+  for (const t of report.targets) {
+    assert.equal(t.os, claims.os === 'darwin' ? 'macos' : claims.os === 'win32' ? 'windows' : claims.os, `${where}: target ${t.id} os`);
+    assert.equal(t.arch, NPM_CPU[claims.cpu] ?? claims.cpu, `${where}: target ${t.id} arch`);
+    if (claims.libc) assert.equal(t.libc?.kind, claims.libc, `${where}: target ${t.id} libc`);
+  }
+  return claims.libc ? 3 : 2;
 }
 
 /** Compares one binary's facts; returns how many facts were checked and how many addon facts the audit checks instead. */
@@ -112,7 +135,7 @@ test('every binary in the npm corpus parses to its listed facts', async (t) => {
   assert.ok(binaries > 0);
 });
 
-test('every addon fact of the npm corpus is what the audit of its tarball reports', async (t) => {
+test('every addon fact, libc, glibc floor and package claim of the npm corpus is what the audit of its tarball reports', async (t) => {
   let checked = 0;
   let listed = 0;
   for (const artifact of npmCorpus()) {
@@ -121,10 +144,14 @@ test('every addon fact of the npm corpus is what the audit of its tarball report
     assert.deepEqual(report.findings.filter((f) => f.check === 'audit.internal-error' || f.check.startsWith('archive.')), [], `${artifact.spec}: a clean tarball, every rule completed`);
     for (const expected of artifact.binaries) {
       checked += checkAddon(expected, report, `${artifact.spec} ${expected.path}`);
-      listed += ADDON_FACTS.filter((k) => expected[k] !== undefined).length;
+      listed += [...ADDON_FACTS, 'libc' as const, 'max_glibc' as const].filter((k) => expected[k] !== undefined).length;
+    }
+    if (artifact.claims) {
+      checked += checkClaims(artifact.claims, report, artifact.spec);
+      listed += artifact.claims.libc ? 3 : 2;
     }
   }
-  t.diagnostic(`npm corpus: ${checked} addon facts (kind, minimum N-API, NODE_MODULE_VERSION, runtime) equal in the audit reports`);
+  t.diagnostic(`npm corpus: ${checked} facts (addon kind, minimum N-API, NODE_MODULE_VERSION, runtime, libc, GLIBC floor, package.json os/cpu/libc as targets) equal in the audit reports`);
   assert.equal(checked, listed);
   assert.ok(checked > 0);
 });

@@ -51,6 +51,14 @@ test('an architecture no manylinux policy covers (mips64el) is still judged by t
   assert.deepEqual([f[0]!.targets, f[0]!.evidence.policy, f[0]!.evidence.allowedUpTo], [['linux-mips64el-glibc2.17'], null, '2.17']);
   assert.match(f[0]!.message, /copy_file_range@GLIBC_2\.27\) but jna linux-mips64el allows GLIBC ≤ 2\.17/);
   assert.match(String(f[0]!.evidence.policyNote), /no manylinux policy covers mips64el/);
+  assert.match(f[0]!.hint, /against glibc 2\.17 \(a glibc 2\.17 sysroot, or zig cc/);
+});
+
+test('a C++ library above the floor: the hint builds older or links libstdc++ statically, and never suggests a wheel tag', async () => {
+  const r = await auditJar({ 'linux-x86-64/libcxx.so': readFileSync(linuxFixtures()['ext-cxx.so']!) });
+  const f = findings(r, 'elf.symbol-version-too-new').find((x) => x.evidence.family === 'GLIBCXX');
+  assert.ok(f, summary(r));
+  assert.equal(f.hint, 'Build linux-x86-64/libcxx.so in the manylinux_2_17 image (or an older toolchain) so it links against older versions, or link the C++ runtime statically (-static-libstdc++).');
 });
 
 const linuxTarget: Target = { id: 'linux-x86_64-glibc2.17', os: 'linux', arch: 'x86_64', libc: { kind: 'glibc', minVersion: '2.17' }, minOs: null, policy: 'manylinux_2_17', python: null, node: null, claims: ['manylinux_2_17_x86_64'] };

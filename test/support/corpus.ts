@@ -37,7 +37,8 @@ export interface CorpusArtifact {
   spec: string;
   sha256: string;
   binaries: CorpusBinaryFacts[];
-  claims?: Record<string, string>;
+  /** package.json's os / cpu / libc, for a per-platform package. */
+  claims?: { os: string; cpu: string; libc?: string };
   notes?: string;
 }
 

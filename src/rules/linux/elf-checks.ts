@@ -213,7 +213,9 @@ function reportVersions(ctx: Ctx): void {
       const culprits = v.versions.flatMap(culpritText);
       const allWeak = v.versions.every((n) => n.weak);
       const allowed = v.ceiling ? `${v.family} ≤ ${v.ceiling}` : `no ${v.family} version named here`;
-      const image = ts[0]!.policy?.policy.name ?? `glibc ${v.ceiling}`;
+      // A stand-in policy's image has a newer glibc than the floor: name a sysroot of the floor instead.
+      const tp0 = ts[0]!.policy;
+      const image = tp0?.exact ? `the ${tp0.policy.name} image` : `a glibc ${v.ceiling ?? ''} sysroot`;
       ctx.report(ELF_SYMBOL_VERSION_TOO_NEW, {
         message: `${o.path} needs ${versions.join(', ')} from ${libs.join(', ')} (${listSome(culprits, 5)}) but ${labels(ts)} allows ${allowed}`,
         file: o.path,
@@ -228,11 +230,13 @@ function reportVersions(ctx: Ctx): void {
           fits: v.fits,
         },
         hint: ctx.artifact.kind === 'jar' && v.family === 'GLIBC'
-          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (the ${image} image, or zig cc with a .${v.ceiling ?? ''} target) so it links against older versions: a JAR cannot narrow the systems its loader serves.`
+          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (${image}, or zig cc with a .${v.ceiling ?? ''} target) so it links against older versions: a JAR cannot narrow the systems its loader serves.`
           : (ctx.artifact.kind === 'npm' || ctx.artifact.kind === 'node-addon') && v.family === 'GLIBC'
-          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (the ${image} image; napi-rs: --use-napi-cross), or raise engines.node to Node lines whose own builds need glibc ${versions[versions.length - 1]!.slice(6)} — users of older systems fail at require().`
+          ? `Build ${o.path} against glibc ${v.ceiling ?? ''} (${image}; napi-rs: --use-napi-cross), or raise engines.node to Node lines whose own builds need glibc ${versions[versions.length - 1]!.slice(6)} — users of older systems fail at require().`
+          : ctx.artifact.kind !== 'wheel'
+          ? `Build ${o.path} in ${image} (or an older toolchain) so it links against older versions${v.family === 'GLIBCXX' || v.family === 'CXXABI' ? ', or link the C++ runtime statically (-static-libstdc++)' : ''}.`
           : v.fits
-          ? `Build ${o.path} in the ${image} image (or older toolchain) so it links against older versions, or claim ${v.fits} instead.`
+          ? `Build ${o.path} in ${image} (or an older toolchain) so it links against older versions, or claim ${v.fits} instead.`
           : `${versions.join(', ')} is not part of any ${ts[0]!.flavour === 'glibc' ? 'manylinux' : 'musllinux'} policy: stop using ${listSome(culprits, 3)}.`,
       });
     }
