@@ -28,7 +28,7 @@
  * `--only` re-records the matching JARs and keeps the others as they are.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,7 @@ import {
 } from '../../test/support/maven.ts';
 import { run } from '../../test/support/python-tools.ts';
 import { decodeJniName, exportedSymbols, firstLine, libcOf, rawExportedSymbols, nativeToolFacts, toolVersions, type InventoryNative } from './native-facts.ts';
+import { onlyArgs, writeCorpus } from './corpus-file.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -431,15 +432,7 @@ async function recordJar(sel: Selection, pinned: string | null): Promise<JarCorp
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--only' && argv[i + 1]) only.push(argv[++i] as string);
-    else {
-      console.error('usage: node --import tsx scripts/corpus/jar-facts.ts [--only SUBSTRING]...');
-      process.exit(2);
-    }
-  }
+  const only = onlyArgs('jar-facts.ts');
   const old: JarCorpus | null = existsSync(MAVEN_CORPUS_FILE) ? readMavenCorpus() : null;
   const oldByCoords = new Map((old?.jars ?? []).map((j) => [j.coordinates, j]));
   if (new Set(SELECTION.map((s) => s.coordinates)).size !== SELECTION.length) throw new Error('SELECTION lists a JAR twice');
@@ -479,10 +472,7 @@ async function main(): Promise<void> {
     for (const c of r.coordinates) if (!jars.some((j) => j.coordinates === c)) throw new Error(`release ${r.name}: ${c} is not in SELECTION`);
     return r;
   });
-  const body = (c: JarCorpus) => JSON.stringify({ ...c, about: { ...c.about, date: '' } });
-  const next: JarCorpus = { about, jars, releases };
-  if (old && body(old) === body(next)) next.about.date = old.about.date;
-  writeFileSync(MAVEN_CORPUS_FILE, `${JSON.stringify(next, null, 1)}\n`);
+  writeCorpus(MAVEN_CORPUS_FILE, old, { about, jars, releases });
   const nat = jars.reduce((n, j) => n + j.natives.length, 0);
   console.log(`wrote ${MAVEN_CORPUS_FILE}: ${jars.length} JARs, ${nat} natives, ${(jars.reduce((n, j) => n + j.size, 0) / 1e6).toFixed(1)} MB`);
 }

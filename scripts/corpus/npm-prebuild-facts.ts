@@ -27,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +46,7 @@ import {
 } from '../../test/support/npm-prebuilds.ts';
 import { run } from '../../test/support/python-tools.ts';
 import { exportedSymbols, importedSymbols, libcOf, nativeToolFacts, toolVersions, type InventoryNative, type NativeToolFacts } from './native-facts.ts';
+import { onlyArgs, writeCorpus } from './corpus-file.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -289,15 +290,7 @@ function recordPackage(sel: Selection, pinned: string | null): NpmPrebuildPackag
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--only' && argv[i + 1]) only.push(argv[++i] as string);
-    else {
-      console.error('usage: node --import tsx scripts/corpus/npm-prebuild-facts.ts [--only SUBSTRING]...');
-      process.exit(2);
-    }
-  }
+  const only = onlyArgs('npm-prebuild-facts.ts');
   const old: NpmPrebuildCorpus | null = existsSync(NPM_PREBUILD_CORPUS_FILE) ? readNpmPrebuildCorpus() : null;
   const oldBySpec = new Map((old?.packages ?? []).map((p) => [p.spec, p]));
   if (new Set(SELECTION.map((s) => s.spec)).size !== SELECTION.length) throw new Error('SELECTION lists a spec twice');
@@ -333,10 +326,7 @@ function main(): void {
       'package.json facts are the fields verbatim (os, cpu, libc, engines, optionalDependencies, binary, scripts.install, gypfile, main).',
     ],
   };
-  const body = (c: NpmPrebuildCorpus) => JSON.stringify({ ...c, about: { ...c.about, date: '' } });
-  const next: NpmPrebuildCorpus = { about, packages, releases: RELEASES };
-  if (old && body(old) === body(next)) next.about.date = old.about.date;
-  writeFileSync(NPM_PREBUILD_CORPUS_FILE, `${JSON.stringify(next, null, 1)}\n`);
+  writeCorpus(NPM_PREBUILD_CORPUS_FILE, old, { about, packages, releases: RELEASES });
   console.log(
     `wrote ${NPM_PREBUILD_CORPUS_FILE}: ${packages.length} packages, ${packages.reduce((n, p) => n + p.binaries.length, 0)} binaries, ${(packages.reduce((n, p) => n + p.size, 0) / 1e6).toFixed(1)} MB`,
   );

@@ -21,7 +21,7 @@
  * is sorted and stable, and `about.date` changes only when some fact does.
  * `--only` re-records the matching wheels and keeps the others as they are.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,7 @@ import {
 } from '../../test/support/pypi.ts';
 import { parseObjdumpMachO, parseReadobjCoff, parseReadobjElf } from './tool-output.ts';
 import { VENV_PINS, ensureVenv, run, venvBin, type Run } from '../../test/support/python-tools.ts';
+import { onlyArgs, writeCorpus } from './corpus-file.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -254,15 +255,7 @@ function recordWheel(sel: Selection, pinned: string | null): PypiWheel {
 const PLATFORM_ORDER = { linux: 0, macos: 1, windows: 2 } as const;
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--only' && argv[i + 1]) only.push(argv[++i] as string);
-    else {
-      console.error('usage: node --import tsx scripts/corpus/pypi-facts.ts [--only SUBSTRING]...');
-      process.exit(2);
-    }
-  }
+  const only = onlyArgs('pypi-facts.ts');
   const old: PypiCorpus | null = existsSync(PYPI_CORPUS_FILE) ? readPypiCorpus() : null;
   const oldByName = new Map((old?.wheels ?? []).map((w) => [w.filename, w]));
   const names = new Set(SELECTION.map((s) => s.filename));
@@ -302,10 +295,7 @@ function main(): void {
       'llvm-readobj / llvm-objdump (LLVM 14) facts are as printed by those tools: machine names, minos strings (10.13, 11.0), DLL names in their own case.',
     ],
   };
-  const body = (c: PypiCorpus) => JSON.stringify({ ...c, about: { ...c.about, date: '' } });
-  const next: PypiCorpus = { about, wheels };
-  if (old && body(old) === body(next)) next.about.date = old.about.date;
-  writeFileSync(PYPI_CORPUS_FILE, `${JSON.stringify(next, null, 1)}\n`);
+  writeCorpus(PYPI_CORPUS_FILE, old, { about, wheels });
   const count = (p: string) => wheels.filter((w) => w.platform === p).length;
   console.log(`wrote ${PYPI_CORPUS_FILE}: ${wheels.length} wheels (${count('linux')} Linux, ${count('macos')} macOS, ${count('windows')} Windows; ${wheels.filter((w) => w.abi3).length} abi3), ${wheels.reduce((n, w) => n + w.binaries.length, 0)} binaries, ${(wheels.reduce((n, w) => n + w.size, 0) / 1e6).toFixed(1)} MB`);
 }

@@ -29,7 +29,7 @@ import {
   tar,
   writeTemp,
 } from './tar-helpers.ts';
-import { assertCodes, cleanup, entry, only, sha256 } from './zip-helpers.ts';
+import { assertCodes, cleanup, entry, notRead, only, sha256 } from './zip-helpers.ts';
 
 after(cleanup);
 
@@ -37,12 +37,6 @@ const GOOD = file('package/good.js', 'module.exports = "fine"\n');
 
 function goodWasRead(scan: ArchiveScan): void {
   assert.equal(entry(scan, 'package/good.js').sha256, sha256('module.exports = "fine"\n'));
-}
-
-function notRead(scan: ArchiveScan, path: string): void {
-  const e = entry(scan, path);
-  assert.equal(e.sha256, null, `${path} should not have been read`);
-  assert.equal(e.content, null);
 }
 
 describe('names', () => {

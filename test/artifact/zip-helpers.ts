@@ -61,6 +61,13 @@ export function entry(scan: ArchiveScan, path: string) {
   return e;
 }
 
+/** The entry was skipped: neither hashed nor kept. */
+export function notRead(scan: ArchiveScan, path: string): void {
+  const e = entry(scan, path);
+  assert.equal(e.sha256, null, `${path} should not have been read`);
+  assert.equal(e.content, null);
+}
+
 /** Runs a Python 3 script (argv after it) and returns its stdout. */
 export function python(script: string, args: string[] = []): string {
   return execFileSync(toolPath('python3'), ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });

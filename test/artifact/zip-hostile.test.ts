@@ -15,7 +15,7 @@ import { DEFAULT_ARCHIVE_LIMITS, type ArchiveScan } from '../../src/artifact/arc
 import { scanZip } from '../../src/artifact/archive/zip.ts';
 import { toolPath } from '../support/fixture-builder.ts';
 import { buildZip, type ZipEntrySpec } from '../support/zip-writer.ts';
-import { assertCodes, cleanup, deflatedZeros, entry, only, overlapBomb, python, repointEntry, scanBytes, sha256, tempDir } from './zip-helpers.ts';
+import { assertCodes, cleanup, deflatedZeros, entry, notRead, only, overlapBomb, python, repointEntry, scanBytes, sha256, tempDir } from './zip-helpers.ts';
 
 after(cleanup);
 
@@ -24,12 +24,6 @@ const GOOD: ZipEntrySpec = { name: 'pkg/good.py', data: 'print("fine")\n' };
 /** The good entry was read and hashed despite its neighbours. */
 function goodWasRead(scan: ArchiveScan): void {
   assert.equal(entry(scan, 'pkg/good.py').sha256, sha256('print("fine")\n'));
-}
-
-function notRead(scan: ArchiveScan, path: string): void {
-  const e = entry(scan, path);
-  assert.equal(e.sha256, null, `${path} should not have been read`);
-  assert.equal(e.content, null);
 }
 
 describe('names', () => {

@@ -5,6 +5,7 @@
  * facts with the tools' (scripts/corpus/native-facts.ts), and the ledger that
  * counts agreements and matches disagreements against a listed set.
  */
+import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { Finding } from '../../src/audit/types.ts';
 import type { BinaryFacts } from '../../src/binary/describe.ts';
@@ -138,6 +139,13 @@ export class Ledger {
   /** Listed disagreements that did not happen (the list must stay exact). */
   stale(): Disagreement[] {
     return this.known.filter((d) => !this.used.has(d));
+  }
+
+  /** Prints the summary, then fails on any unlisted disagreement and on any listed one that no longer happens. */
+  assertExact(diagnostic: (line: string) => void): void {
+    for (const line of this.summary()) diagnostic(line);
+    assert.deepEqual(this.unlisted.map(showDisagreement), [], 'disagreements not in DISAGREEMENTS (fix distaudit, or list them with the reason)');
+    assert.deepEqual(this.stale().map(showDisagreement), [], 'DISAGREEMENTS entries that no longer happen (remove them)');
   }
 
   /** Lines for t.diagnostic: totals per tool, then each listed disagreement with its reason. */
