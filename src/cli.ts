@@ -14,7 +14,7 @@ import { toolVersion } from './tool.ts';
 import { auditFile } from './audit/audit.ts';
 import { FORMATS, render, type Format } from './report/render.ts';
 import type { Report } from './report/schema.ts';
-import { RULES } from './rules/index.ts';
+import { ALL_CHECKS, RULES } from './rules/index.ts';
 import { auditRelease } from './release/release.ts';
 import { renderRelease } from './release/render.ts';
 import { inspectFile, type InspectResult } from './inspect/inspect.ts';
@@ -134,7 +134,7 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
       return ioError(err, 'audit', path, e);
     }
   }
-  const text = render(reports, format, RULES.flatMap((r) => r.checks));
+  const text = render(reports, format, ALL_CHECKS);
   if (values.output) writeFileSync(values.output, text);
   else out(text);
   return reports.some((r) => gateFails(failOn, r.overall)) ? EXIT.failed : EXIT.ok;

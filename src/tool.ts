@@ -5,11 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 let cached: string | null = null;
 
-/** The version in our package.json, found upwards from this module (src/ under tsx, dist/src/ when built). */
-export function toolVersion(): string {
-  if (cached) return cached;
+/** The package's root directory, found upwards from this module (src/ under tsx, dist/src/ when built). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  cached = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return dir;
+}
+
+/** The version in our package.json. */
+export function toolVersion(): string {
+  cached ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

@@ -24,33 +24,20 @@ import { RULES } from '../rules/index.ts';
 import type { Report } from '../report/schema.ts';
 import { overallVerdict, targetVerdicts } from './verdict.ts';
 import { toolVersion } from '../tool.ts';
+import { INTERNAL_ERROR, UNSUPPORTED_KIND } from './checks.ts';
 import type { AuditContext, AuditedBinary, Check, Finding, FindingInput, Rule, UnparsableBinary } from './types.ts';
 
 export interface AuditOptions {
+  /** The artifact's file name, when the file on disk is named otherwise (a blob in the store); it decides the kind. */
+  fileName?: string;
   limits?: Partial<ArchiveLimits>;
   /** The rules to run (default: all of them); tests narrow it. */
   rules?: readonly Rule[];
+  /** Told how far the audit has come: reading the archive (fraction of it read), then running the checks. */
+  onProgress?(stage: AuditStage, fraction: number): void;
 }
 
-/** Reported when a rule itself fails: the rest of the audit still stands. */
-export const INTERNAL_ERROR: Check = {
-  id: 'audit.internal-error',
-  severity: 'error',
-  title: 'A check could not complete',
-  explain: 'A distaudit rule failed while examining this artifact, so the checks it runs were not decided. The other checks stand. This is a bug in distaudit, not necessarily in the artifact.',
-  fix: 'Report it with the artifact (or the finding\'s evidence) to the distaudit maintainers.',
-};
-
-/** Reported when the file name names no kind distaudit audits. */
-export const UNSUPPORTED_KIND: Check = {
-  id: 'artifact.unsupported-kind',
-  severity: 'error',
-  title: 'Not an artifact kind distaudit audits',
-  explain:
-    'distaudit audits Python wheels (`.whl`), Java archives (`.jar`, `.war`, `.ear`), npm package tarballs (`.tgz`, `.tar.gz`, as `npm pack` writes them) and bare Node addons (`.node`). ' +
-    'The file name decides the kind; its content must then bear it out.',
-  fix: 'Pass a `.whl`, `.jar`, `.tgz` or `.node` file; rename a file whose name hides its kind (an npm tarball saved as `.tar`).',
-};
+export type AuditStage = 'reading' | 'checking';
 
 /** Kept text entries larger than this are not read (none of the texts we keep is legitimately near it). */
 const MAX_TEXT = 64 * 1024 * 1024;
@@ -130,9 +117,15 @@ function assemble(
   };
 }
 
+/** The report on an artifact whose audit was stopped before it finished (a resource limit, a time limit). */
+export function abortedReport(artifact: Report['artifact'], check: Check, message: string, durationMs: number): Report {
+  const findings = [toFinding(check, { message, evidence: { file: artifact.file } })];
+  return { ...assemble(performance.now(), artifact, [], [], findings, [check.id]), durationMs };
+}
+
 export async function auditFile(path: string, options: AuditOptions = {}): Promise<Report> {
   const started = performance.now();
-  const file = basename(path);
+  const file = options.fileName ?? basename(path);
   const size = statSync(path).size;
   const findings: Finding[] = [];
   const report = (check: Check, f: FindingInput) => findings.push(toFinding(check, f));
@@ -153,7 +146,9 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
       keep: (p, head) => reader.keepText(p) || mightBeNative(head),
       consume: (p, content, sha256) => collector.consume(p, content, sha256),
       spoolDir,
+      progress: options.onProgress && ((done, total) => options.onProgress!('reading', total > 0 ? Math.min(1, done / total) : 0)),
     });
+    options.onProgress?.('checking', 0);
     const { binaries, unparsable } = collector;
     const bytes = keptBytes(scan);
     const text = (p: string) => {

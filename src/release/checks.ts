@@ -44,4 +44,20 @@ export const RELEASE_CHECKS = {
       'The root npm package pins its per-platform packages at exact versions. A platform package of another version is not installed by npm (or, from a mirror that lags, an older one is), and the napi-rs loader only notices with NAPI_RS_ENFORCE_VERSION_CHECK set.',
     fix: 'Publish every platform package at the root\'s version.',
   },
+  platformDropped: {
+    id: 'release.platform-dropped',
+    severity: 'error',
+    title: 'A platform the previous release covered is gone',
+    explain:
+      'The previous release of the project had a build for this platform and this one has none. Users there who upgrade get a source build (pip), a failed optional dependency (npm) or no native library at all (JAR), or stay on the old version without knowing why.',
+    fix: 'Restore the build in the release matrix, or announce that the platform is no longer supported before releasing.',
+  },
+  floorRaised: {
+    id: 'release.floor-raised',
+    severity: 'warning',
+    title: 'A binary needs a newer glibc, libstdc++ or macOS than the previous release did',
+    explain:
+      'The highest glibc or GLIBCXX symbol version, or the minimum macOS, that the release\'s binaries for a platform require rose since the previous release. Users whose systems sit between the two floors could load the previous release and cannot load this one (``version `GLIBC_2.34\' not found``, "built for macOS 13.0 which is newer than running OS").',
+    fix: 'Build on the same (older) build image or SDK as before, or raise the claimed floor on purpose and say so in the release notes.',
+  },
 } as const satisfies Record<string, Check>;

@@ -14,6 +14,7 @@ import type { ReleaseReport } from './schema.ts';
 import { RELEASE_CHECKS } from './checks.ts';
 import { toolVersion } from '../tool.ts';
 import { COMMON_PLATFORMS, platformOf } from '../target.ts';
+import { diffReleases } from './diff.ts';
 
 const RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
 
@@ -143,21 +144,28 @@ function hintFor(platform: string, kinds: ReadonlySet<Report['artifact']['kind']
   return (fitting.length > 0 ? fitting : [wheel, npm, jar]).join(', ');
 }
 
-export async function auditRelease(paths: readonly string[], options: AuditOptions = {}): Promise<ReleaseReport> {
-  const started = performance.now();
-  const artifacts: Report[] = [];
-  for (const p of paths) artifacts.push(await auditFile(p, options));
-  const { matrix, findings } = judgeRelease(artifacts);
+/** The release report from its artifacts' reports, optionally compared with the project's previous release. */
+export function releaseReport(name: string, artifacts: readonly Report[], options: { previous?: ReleaseReport | null; started?: number } = {}): ReleaseReport {
+  const started = options.started ?? performance.now();
+  const judged = judgeRelease(artifacts);
+  const findings = [...judged.findings, ...(options.previous ? diffReleases(options.previous, artifacts, judged.matrix.platforms) : [])];
   const all = [...artifacts.flatMap((r) => r.findings), ...findings];
   const worst = artifacts.reduce<Verdict>((w, r) => (RANK[r.overall.verdict] > RANK[w] ? r.overall.verdict : w), tally(findings).verdict);
   return {
     schemaVersion: 1,
     tool: { name: 'distaudit', version: toolVersion() },
-    name: paths.length === 1 ? basename(paths[0]!) : `${paths.length} artifacts`,
-    artifacts,
-    matrix,
+    name,
+    artifacts: [...artifacts],
+    matrix: judged.matrix,
     findings,
     overall: { ...tally(all), verdict: worst },
     durationMs: performance.now() - started,
   };
+}
+
+export async function auditRelease(paths: readonly string[], options: AuditOptions & { previous?: ReleaseReport | null } = {}): Promise<ReleaseReport> {
+  const started = performance.now();
+  const artifacts: Report[] = [];
+  for (const p of paths) artifacts.push(await auditFile(p, options));
+  return releaseReport(paths.length === 1 ? basename(paths[0]!) : `${paths.length} artifacts`, artifacts, { previous: options.previous, started });
 }

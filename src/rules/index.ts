@@ -2,6 +2,7 @@
  * Every rule distaudit runs, in report order. Adding a check: add its module
  * here (see src/audit/types.ts), then `npm run docs`.
  */
+import { AUDIT_CHECKS } from '../audit/checks.ts';
 import type { Check, Rule } from '../audit/types.ts';
 import { RELEASE_CHECKS } from '../release/checks.ts';
 import { archiveRule } from './archive/archive.ts';
@@ -33,6 +34,10 @@ export const RULES: Rule[] = [
 
 /** Every documented check: the rules', and the release-level ones (docs/checks.md). */
 export const DOCUMENTED_CHECKS: readonly { checks: readonly Check[]; kinds: readonly string[] }[] = [
+  { checks: AUDIT_CHECKS, kinds: ['all'] },
   ...RULES,
   { checks: Object.values(RELEASE_CHECKS), kinds: ['release'] },
 ];
+
+/** Every check a report can name (for SARIF rule metadata). */
+export const ALL_CHECKS: readonly Check[] = DOCUMENTED_CHECKS.flatMap((g) => g.checks);

@@ -328,6 +328,7 @@ class TarScan {
     try {
       for await (const chunk of source.chunks()) {
         if (this.halted) return;
+        this.options.progress?.(source.consumed, this.file.size);
         this.inflated += chunk.length;
         if (this.overRatio(source)) return;
         // Up to the total limit, exactly: the entries that fit are read.

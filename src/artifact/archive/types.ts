@@ -116,6 +116,8 @@ export interface ScanOptions {
    * `content` is null. This keeps peak memory at one entry, not all of them.
    */
   consume?(path: string, content: KeptContent, sha256: string): boolean;
+  /** Told how far the reading has come, in the reader's own units (zip: entries, tar: compressed bytes). */
+  progress?(done: number, total: number): void;
 }
 
 /** A random-access source over kept content; `close` releases a spooled file's descriptor. */

@@ -666,7 +666,8 @@ async function readContents(r: FileReader, recs: Rec[], limits: ArchiveLimits, o
   const spool = new Spool(options.spoolDir);
   const budget: MemoryBudget = { remaining: limits.maxInMemory * IN_MEMORY_BUDGET_FACTOR };
   let total = 0;
-  for (const rec of recs) {
+  for (const [i, rec] of recs.entries()) {
+    options.progress?.(i, recs.length);
     if (rec.skip !== null || !rec.hasExtent) continue;
     const { e, index, name } = rec;
     const label = lazyLabel(name, index);

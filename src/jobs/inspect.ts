@@ -1,0 +1,197 @@
+/**
+ * The inspect worker's processor: one InspectJob → the artifact's bytes in
+ * the blob store (fetched first when a webhook named a URL) → a report
+ * reused from the same bytes, or a fresh static audit in a limited thread →
+ * the audit record done, its release judged when it was the last, the
+ * project's callback queued.
+ *
+ * Idempotent: a job that runs again (retry, stalled worker, second worker)
+ * finds the audit already finished and stops, so an audit gets one report.
+ */
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { AuditStage } from '../audit/audit.ts';
+import { QUEUE, type InspectJob } from '../queue/jobs.ts';
+import type { Queues } from '../queue/queues.ts';
+import { releaseReport } from '../release/release.ts';
+import type { Report } from '../report/schema.ts';
+import type { BlobStore } from '../store/blobs.ts';
+import { TERMINAL, type AuditRecord, type Records } from '../store/records.ts';
+import { toolVersion } from '../tool.ts';
+import { auditInThread, type ThreadAudit, type ThreadLimits } from './audit-thread.ts';
+import { FetchRefused, fetchArtifact } from './fetch-artifact.ts';
+
+export interface InspectDeps {
+  records: Records;
+  blobs: BlobStore;
+  queues: Queues;
+  limits: ThreadLimits;
+  fetch: { allowedOrigins: readonly string[]; maxBytes: number; timeoutMs: number };
+}
+
+export interface WorkerTuning {
+  concurrency: number;
+  /** How long a job's lock lasts without renewal: a worker killed mid-job gives its jobs back after about this long. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+export const DEFAULT_TUNING: WorkerTuning = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
+
+/** Progress of the audit thread, as a share of the whole job. */
+function overallProgress(stage: AuditStage, fraction: number): number {
+  return stage === 'reading' ? 0.05 + 0.85 * fraction : 0.92;
+}
+
+class Cancelled extends Error {}
+
+export class InspectProcessor {
+  private readonly running = new Set<ThreadAudit>();
+  private stopping = false;
+
+  constructor(private readonly deps: InspectDeps) {}
+
+  readonly process = async (job: Job<InspectJob>, token?: string): Promise<{ state: string }> => {
+    const { records } = this.deps;
+    const audit = await records.audit(job.data.auditId);
+    if (!audit) throw new UnrecoverableError(`audit ${job.data.auditId} does not exist`);
+    if (TERMINAL.has(audit.state)) return { state: audit.state };
+    try {
+      await this.run(job, audit);
+      return { state: audit.state };
+    } catch (e) {
+      if (e instanceof Cancelled && token) {
+        // The worker is shutting down: the job goes back to the queue without spending an attempt.
+        await records.updateAudit(audit, { state: 'queued', stage: 'queued', progress: 0 });
+        await job.moveToDelayed(Date.now() + 1000, token);
+        throw new DelayedError();
+      }
+      const last = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (last) await this.fail(audit, (e as { code?: string }).code ?? 'audit-failed', (e as Error).message);
+      throw e;
+    }
+  };
+
+  private async run(job: Job<InspectJob>, audit: AuditRecord): Promise<void> {
+    const { records, blobs, limits } = this.deps;
+    const src = job.data.artifact;
+    await records.updateAudit(audit, { state: 'running', stage: 'starting', progress: 0.01, startedAt: audit.startedAt ?? Date.now() });
+
+    let blob: { sha256: string; size: number };
+    if ('blob' in src) blob = { sha256: src.blob, size: src.size };
+    else {
+      await records.updateAudit(audit, { stage: 'fetching' });
+      try {
+        blob = await fetchArtifact(src.url, await this.allowedOrigins(audit.project), blobs, this.deps.fetch);
+      } catch (e) {
+        if (e instanceof FetchRefused) throw Object.assign(new UnrecoverableError(e.message), { code: e.code });
+        throw e;
+      }
+      await records.updateAudit(audit, { sha256: blob.sha256, size: blob.size });
+    }
+    if (!blobs.has(blob.sha256)) throw new UnrecoverableError(`the bytes of ${audit.file} (${blob.sha256}) are not in the blob store`);
+
+    const resultKey = records.resultKey(blob.sha256, audit.file, toolVersion());
+    const prior = job.data.rerun ? null : await records.priorResult(resultKey);
+    if (prior && prior.id !== audit.id) {
+      await records.reuseAudit(audit, prior);
+      await this.finished(audit);
+      return;
+    }
+
+    const started = performance.now();
+    let last = { stage: '', at: 0, progress: 0 };
+    const thread = auditInThread({ path: blobs.path(blob.sha256), fileName: audit.file, size: blob.size, sha256: blob.sha256 }, limits, (stage, fraction) => {
+      const progress = overallProgress(stage, fraction);
+      const now = Date.now();
+      if (stage === last.stage && now - last.at < 250 && progress - last.progress < 0.1) return;
+      last = { stage, at: now, progress };
+      void records.updateAudit(audit, { stage, progress }).catch(() => {});
+      void job.updateProgress(Math.round(progress * 100)).catch(() => {});
+    });
+    if (this.stopping) thread.cancel();
+    this.running.add(thread);
+    let report: Report;
+    try {
+      report = await thread.report;
+    } catch (e) {
+      if (this.stopping) throw new Cancelled();
+      throw e;
+    } finally {
+      this.running.delete(thread);
+    }
+    await records.finishAudit(audit, report, resultKey, performance.now() - started);
+    await this.finished(audit);
+  }
+
+  private async allowedOrigins(project: string): Promise<string[]> {
+    const p = await this.deps.records.project(project);
+    return [...this.deps.fetch.allowedOrigins, ...(p?.allowedOrigins ?? [])];
+  }
+
+  private async fail(audit: AuditRecord, code: string, message: string): Promise<void> {
+    await this.deps.records.updateAudit(audit, { state: 'failed', stage: 'failed', finishedAt: Date.now(), verdict: null, error: { code, message } });
+    await this.finished(audit);
+  }
+
+  /** After an audit ends: judge its release if it was the last, and queue the callback. */
+  private async finished(audit: AuditRecord): Promise<void> {
+    const { records } = this.deps;
+    if (audit.release) {
+      if (await records.releaseAuditFinished(audit.release, audit.id)) await this.judgeRelease(audit.release);
+      return;
+    }
+    await this.notify(audit.project, 'audit', audit.id);
+  }
+
+  private async judgeRelease(id: string): Promise<void> {
+    const { records } = this.deps;
+    const release = await records.release(id);
+    if (!release || TERMINAL.has(release.state)) return;
+    const audits = await Promise.all(release.audits.map((a) => records.audit(a)));
+    const reports = await Promise.all(audits.map((a) => (a?.state === 'done' ? records.report(a) : null)));
+    const failed = release.audits.filter((_, i) => reports[i] === null);
+    if (failed.length > 0) {
+      await records.finishRelease(release, null, { code: 'audit-failed', message: `${failed.length} of the release's audits failed: ${failed.join(', ')}` });
+    } else {
+      const previous = release.previous ? await records.releaseReport(release.previous) : null;
+      await records.finishRelease(release, releaseReport(release.name, reports as Report[], { previous }));
+    }
+    await this.notify(release.project, 'release', release.id);
+  }
+
+  private async notify(project: string, kind: 'audit' | 'release', id: string): Promise<void> {
+    const p = await this.deps.records.project(project);
+    if (!p?.callbackUrl) return;
+    await this.deps.queues.notify.add('notify', { v: 1, project, subject: { kind, id } }, { jobId: `notify-${kind}-${id}` });
+  }
+
+  /** Stops taking work; audits still running are cancelled (their jobs go back to the queue). */
+  cancelAll(): void {
+    this.stopping = true;
+    for (const t of this.running) t.cancel();
+  }
+}
+
+/** A BullMQ worker on the inspect queue; `close` finishes in-flight audits for up to `graceMs`, then returns them to the queue. */
+export function startInspectWorker(connection: ConnectionOptions, deps: InspectDeps, tuning: WorkerTuning = DEFAULT_TUNING) {
+  const processor = new InspectProcessor(deps);
+  const worker = new Worker<InspectJob>(QUEUE.inspect, processor.process, {
+    connection,
+    concurrency: tuning.concurrency,
+    lockDuration: tuning.lockDurationMs,
+    stalledInterval: tuning.stalledIntervalMs,
+    maxStalledCount: 2,
+  });
+  return {
+    worker,
+    async close(graceMs = 30_000): Promise<void> {
+      const closing = worker.close();
+      const timer = setTimeout(() => processor.cancelAll(), graceMs);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
