@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from '../jobs/audit-thread.ts';
+import { DEFAULT_TUNING, type WorkerTuning } from '../jobs/inspect.ts';
 
 export interface ServiceConfig {
   host: string;
@@ -74,5 +75,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     },
     inProcessWorkers: redisUrl === null,
     ...overrides,
+  };
+}
+
+/** Worker settings: concurrency, and how soon a dead worker's jobs are taken back (lock duration). */
+export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerTuning & { graceMs: number } {
+  return {
+    concurrency: num(env, 'DISTAUDIT_WORKER_CONCURRENCY', DEFAULT_TUNING.concurrency),
+    lockDurationMs: num(env, 'DISTAUDIT_LOCK_S', DEFAULT_TUNING.lockDurationMs / 1000) * 1000,
+    stalledIntervalMs: num(env, 'DISTAUDIT_STALLED_CHECK_S', DEFAULT_TUNING.stalledIntervalMs / 1000) * 1000,
+    graceMs: num(env, 'DISTAUDIT_SHUTDOWN_GRACE_S', 30) * 1000,
   };
 }
