@@ -62,16 +62,19 @@ export function diffReleases(previous: ReleaseReport, artifacts: readonly Report
   }
   const old = floors(previous.artifacts);
   for (const [platform, families] of floors(artifacts)) {
+    // A platform the previous release did not cover has nothing to compare with.
+    if (!before.includes(platform)) continue;
     for (const [family, floor] of families) {
       const was = old.get(platform)?.get(family);
-      if (was && compareVersions(floor.version, was.version) > 0) {
-        findings.push(
-          toFinding(RELEASE_CHECKS.floorRaised, {
-            message: `${platform}: the ${family} floor rose from ${was.version} to ${floor.version} (${floor.where}); users between the two can no longer load it`,
-            evidence: { platform, family, from: was.version, to: floor.version, binary: floor.where, previous: previous.name },
-          }),
-        );
-      }
+      // No floor at all before (no versioned symbol of the family): any version loaded it.
+      if (was && compareVersions(floor.version, was.version) <= 0) continue;
+      const from = was ? was.version : `none (any ${family})`;
+      findings.push(
+        toFinding(RELEASE_CHECKS.floorRaised, {
+          message: `${platform}: the ${family} floor rose from ${from} to ${floor.version} (${floor.where}); users between the two can no longer load it`,
+          evidence: { platform, family, from: was?.version ?? null, to: floor.version, binary: floor.where, previous: previous.name },
+        }),
+      );
     }
   }
   return findings;
