@@ -17,7 +17,7 @@ import { toolVersion } from './tool.ts';
 import { auditFile } from './audit/audit.ts';
 import { FORMATS, render, type Format } from './report/render.ts';
 import type { Report } from './report/schema.ts';
-import { ALL_CHECKS, RULES } from './rules/index.ts';
+import { ALL_CHECKS } from './rules/index.ts';
 import { auditRelease } from './release/release.ts';
 import { renderRelease } from './release/render.ts';
 import { inspectFile, type InspectResult } from './inspect/inspect.ts';

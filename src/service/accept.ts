@@ -10,6 +10,7 @@ import { ApiError, badRequest } from './errors.ts';
 
 /** Artifact names become file names inside the worker: a plain name, no directories, no control characters. */
 export function checkArtifactName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (name.length === 0 || name.length > 255 || /[/\\\0-\x1f\x7f]/.test(name) || name === '.' || name === '..') {
     throw badRequest(`not a usable artifact file name: ${JSON.stringify(name.slice(0, 300))} (a plain file name such as pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl)`);
   }

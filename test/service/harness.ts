@@ -16,6 +16,17 @@ import { sign } from '../../src/service/signature.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
+/** The fields of an audit's JSON the tests look at. */
+export interface FinishedAudit {
+  id: string;
+  state: string;
+  verdict: string | null;
+  error: { code: string; message: string } | null;
+  reusedFrom: string | null;
+  sha256: string | null;
+  [field: string]: unknown;
+}
+
 export interface TestService {
   url: string;
   dataDir: string;
@@ -28,7 +39,7 @@ export interface TestService {
   call(path: string, token: string | null, init?: RequestInit): Promise<Response>;
   upload(token: string, files: { name: string; bytes: Uint8Array }[], query?: string): Promise<Response>;
   /** Polls an audit until it is done or failed. */
-  waitAudit(token: string, id: string, timeoutMs?: number): Promise<Record<string, unknown> & { state: string; verdict: string | null }>;
+  waitAudit(token: string, id: string, timeoutMs?: number): Promise<FinishedAudit>;
   stop(): Promise<void>;
 }
 
@@ -67,7 +78,7 @@ export async function startTestService(
     async waitAudit(token, id, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const a = (await (await call(`/v1/audits/${id}`, token)).json()) as { state: string; verdict: string | null };
+        const a = (await (await call(`/v1/audits/${id}`, token)).json()) as FinishedAudit;
         if (a.state === 'done' || a.state === 'failed') return a;
         if (Date.now() > deadline) throw new Error(`audit ${id} still ${a.state} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
