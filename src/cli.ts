@@ -11,7 +11,7 @@
  * Exit codes are in USAGE below and docs/cli.md.
  */
 import { parseArgs } from 'node:util';
-import { realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { toolVersion } from './tool.ts';
 import { auditFile } from './audit/audit.ts';
@@ -20,6 +20,7 @@ import type { Report } from './report/schema.ts';
 import { ALL_CHECKS } from './rules/index.ts';
 import { auditRelease } from './release/release.ts';
 import { renderRelease } from './release/render.ts';
+import type { ReleaseReport } from './release/schema.ts';
 import { inspectFile, type InspectResult } from './inspect/inspect.ts';
 import { renderInspectText } from './inspect/text.ts';
 import { SubmitError, submit } from './client/submit.ts';
@@ -38,6 +39,8 @@ commands:
       --format F      text (default), json, markdown
       --fail-on S     error (default), warning, never
       --output FILE   write the report there instead of standard output
+      --previous FILE the previous release's report (--format json): report dropped
+                      platforms and raised glibc / GLIBCXX / macOS floors
   serve               run the service: the HTTP API, dashboard and (with no REDIS_URL) a private
                       Redis and one worker of each kind; settings in docs/service.md
       --port N        listen on this port (default 8080, DISTAUDIT_PORT)
@@ -112,16 +115,25 @@ async function release(args: string[], out: Print, err: Print): Promise<number> 
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, output: { type: 'string' } },
+    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, output: { type: 'string' }, previous: { type: 'string' } },
   });
   const format = values.format as 'text' | 'json' | 'markdown';
   const failOn = values['fail-on'] as (typeof FAIL_ON)[number];
   if (!['text', 'json', 'markdown'].includes(format)) return usage(err, '--format must be one of text, json, markdown');
   if (!FAIL_ON.includes(failOn)) return usage(err, `--fail-on must be one of ${FAIL_ON.join(', ')}`);
   if (positionals.length === 0) return usage(err, 'distaudit release: name the artifacts of the release');
+  let previous: ReleaseReport | null = null;
+  if (values.previous) {
+    try {
+      previous = JSON.parse(readFileSync(values.previous, 'utf8')) as ReleaseReport;
+    } catch (e) {
+      return e instanceof SyntaxError ? usage(err, `--previous ${values.previous}: not a release report (JSON): ${e.message}`) : ioError(err, 'release', values.previous, e);
+    }
+    if (previous?.schemaVersion !== 1 || !previous.matrix) return usage(err, `--previous ${values.previous}: not a distaudit release report (distaudit release --format json)`);
+  }
   let report;
   try {
-    report = await auditRelease(positionals);
+    report = await auditRelease(positionals, { previous });
   } catch (e) {
     return ioError(err, 'release', (e as { path?: string }).path ?? positionals.join(' '), e);
   }
