@@ -44,8 +44,18 @@ export async function accept(
     await records.saveRelease(release);
   }
   for (const a of audits) await records.saveAudit(a);
-  await queues.inspect.addBulk(
-    audits.map((a, i) => ({ name: 'inspect', data: { v: 1 as const, auditId: a.id, project, artifact: artifacts[i]!, rerun: options.rerun }, opts: { jobId: a.id } })),
-  );
+  try {
+    await queues.inspect.addBulk(
+      audits.map((a, i) => ({ name: 'inspect', data: { v: 1 as const, auditId: a.id, project, artifact: artifacts[i]!, rerun: options.rerun }, opts: { jobId: a.id } })),
+    );
+  } catch (e) {
+    // Not accepted after all (the client gets 503): the records say so rather than wait forever.
+    const error = { code: 'not-queued', message: `the audit could not be queued: ${(e as Error).message}` };
+    await Promise.allSettled([
+      ...audits.map((a) => records.updateAudit(a, { state: 'failed', stage: 'failed', finishedAt: Date.now(), error })),
+      ...(release ? [records.finishRelease(release, null, error)] : []),
+    ]);
+    throw new ApiError(503, 'unavailable', `${error.message}; retry shortly`);
+  }
   return { audits, release };
 }
