@@ -71,11 +71,13 @@ function bytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function counts(c) {
   if (!c) return '—';
   return h('span', { class: 'counts' },
-    h('span', { class: c.errors ? 'n-error' : 'n-zero' }, `${c.errors} errors`), ', ',
-    h('span', { class: c.warnings ? 'n-warning' : 'n-zero' }, `${c.warnings} warnings`), ', ',
+    h('span', { class: c.errors ? 'n-error' : 'n-zero' }, plural(c.errors, 'error')), ', ',
+    h('span', { class: c.warnings ? 'n-warning' : 'n-zero' }, plural(c.warnings, 'warning')), ', ',
     h('span', { class: 'n-zero' }, `${c.infos} info`));
 }
 
@@ -487,8 +489,8 @@ function binariesSection(r) {
   return section;
 }
 
-function findingsSection(findings, id) {
-  const section = h('section', { id, 'data-testid': id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, `Findings (${findings.length})`));
+function findingsSection(findings, id, title = 'Findings') {
+  const section = h('section', { id, 'data-testid': id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, `${title} (${findings.length})`));
   if (!findings.length) section.append(h('p', { class: 'muted' }, 'No findings.'));
   for (const [severity, title] of SEVERITIES) {
     const list = findings.filter((f) => f.severity === severity);
@@ -552,8 +554,8 @@ async function releasePage(view, id, signal) {
   draw(release, audits);
 
   if (!TERMINAL.has(release.state)) {
-    // The release's events say when an audit finishes; the audits' own states come with a reload.
-    release = await follow(`/v1/releases/${enc(id)}/events`, async () => (await load()).release, signal, (rel) => draw(rel, audits));
+    // The release's events count the audits still pending; the audit rows are redrawn once it ends.
+    await follow(`/v1/releases/${enc(id)}/events`, async () => (await load()).release, signal, (rel) => draw(rel, audits));
     ({ release, audits } = await load());
     draw(release, audits);
   }
@@ -584,6 +586,6 @@ async function releasePage(view, id, signal) {
                 ? h('td', { class: `cell v-${v}`, 'data-verdict': v }, v.toUpperCase())
                 : h('td', { class: 'cell v-none', 'data-verdict': 'none', title: `${file} does not claim ${platform}` }, h('span', { 'aria-hidden': 'true' }, '—'), h('span', { class: 'sr-only' }, 'not claimed'));
             }))))))),
-    findingsSection(report.findings, 'release-findings'),
+    findingsSection(report.findings, 'release-findings', 'Release findings'),
   );
 }

@@ -104,5 +104,6 @@ export async function buildApp(ctx: ServiceContext, logger: FastifyServerOptions
   // The dashboard: static files, no build step, nothing fetched at run time.
   await app.register(fastifyStatic, { root: join(packageRoot(), 'dashboard'), prefix: '/ui/', index: 'index.html' });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/'));
+  app.get('/ui', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/'));
   return app;
 }

@@ -24,7 +24,10 @@ const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const SLOW = 60_000;
 
 const VERDICT_RGB = { pass: 'rgb(31, 136, 61)', warn: 'rgb(240, 180, 0)', fail: 'rgb(207, 34, 46)' };
-const backgroundOf = 'el => getComputedStyle(el).backgroundColor';
+// Functions that run in the page. This tsconfig has no DOM types, so they name the little they use.
+interface PageElement { dataset: Record<string, string | undefined> }
+const backgroundOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+const dataOf = (els: unknown[], key: string) => els.map((e) => (e as PageElement).dataset[key]);
 
 describe('dashboard', { timeout: 180_000 }, () => {
   let svc: TestService | undefined;
@@ -68,6 +71,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     const t = svc!;
     await page.goto(`${t.url}/`); // redirects to /ui/
     assert.match(page.url(), /\/ui\/$/);
+    assert.equal((await fetch(`${t.url}/ui`, { redirect: 'manual' })).headers.get('location'), '/ui/');
 
     // A wrong token is refused on the prompt itself.
     await page.locator('#token-input').fill('not-a-token');
@@ -79,7 +83,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#upload-form').waitFor();
     assert.equal(await page.locator('#sign-out').isVisible(), true);
-    assert.match(await page.locator('#audits').innerText(), /No audits yet/);
+    await page.locator('#audits').getByText('No audits yet').waitFor();
 
     // Hold the queue so the page is seen waiting, then watch it go through the stages.
     await t.service.ctx.queues.inspect.pause();
@@ -104,6 +108,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.getByTestId('audit-progress').waitFor();
     assert.match(await page.locator('#audit-stage').innerText(), /Queued/);
     assert.equal(await page.locator('#audit-live').getAttribute('aria-live'), 'polite');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-progress.png') });
     await t.service.ctx.queues.inspect.resume();
 
     const verdict = page.locator('[data-testid=audit-verdict][data-verdict=fail]');
@@ -127,7 +132,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     assert.match(await bin.innerText(), /elf\s+x86_64\s+glibc\s+2\.36/);
 
     // Findings grouped by severity; the culprit one opens to its evidence.
-    assert.deepEqual(await page.locator('#findings ul.findings').evaluateAll('els => els.map((e) => e.dataset.severity)'), ['error', 'info']);
+    assert.deepEqual(await page.locator('#findings ul.findings').evaluateAll(dataOf, 'severity'), ['error', 'info']);
     const finding = page.locator(`#findings [data-testid=finding][data-check="${wheel.check}"]`);
     assert.equal(await finding.locator('..').locator('..').getAttribute('data-severity'), 'error');
     const details = finding.getByTestId('finding-details');
@@ -163,6 +168,29 @@ describe('dashboard', { timeout: 180_000 }, () => {
     assert.deepEqual(problems, []);
   });
 
+  it('uploads several files from home and refreshes the list until they finish', async () => {
+    const t = svc!;
+    await page.goto(`${t.url}/ui/#/`);
+    await page.locator('#upload-form').waitFor();
+    await t.service.ctx.queues.inspect.pause();
+    const files = [artifacts.jar, artifacts.node];
+    await page.locator('#upload-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes })));
+    await page.getByRole('button', { name: 'Upload and audit' }).click();
+
+    // Several files: the page stays home and lists them, each with a progress bar while queued.
+    const rows = files.map((f) => page.locator('[data-testid=audit-row]').filter({ has: page.getByRole('link', { name: f.name, exact: true }) }));
+    for (const row of rows) await row.locator('progress').waitFor();
+    assert.match(page.url(), /#\/$/);
+    assert.deepEqual(await Promise.all(rows.map((r) => r.locator('td').nth(1).innerText())), ['jar', 'node addon']);
+    await page.screenshot({ path: join(RESULTS, 'dashboard-home.png'), fullPage: true });
+    await t.service.ctx.queues.inspect.resume();
+
+    // No reload: the list refreshes itself until both are done (each warns).
+    for (const row of rows) await row.locator('[data-verdict=warn]').waitFor({ timeout: SLOW });
+    for (const row of rows) assert.equal(await row.locator('progress').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+
   it('shows a release: coverage matrix, release findings, links to its audits', async () => {
     const t = svc!;
     const form = new FormData();
@@ -187,10 +215,10 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.goto(t.url + release.links.dashboard);
     const matrix = page.getByTestId('release-matrix');
     await matrix.waitFor();
-    assert.equal(await page.locator('h1').innerText(), `demo 1.0 ${(await page.getByTestId('release-verdict').innerText())}`);
+    assert.equal(await page.locator('#view h1').innerText(), `demo 1.0 ${(await page.getByTestId('release-verdict').innerText())}`);
 
     // One row per platform, one column per artifact, each cell as the report says.
-    const platforms = await matrix.locator('tbody tr').evaluateAll('rows => rows.map((r) => r.dataset.platform)');
+    const platforms = await matrix.locator('tbody tr').evaluateAll(dataOf, 'platform');
     assert.deepEqual(platforms, expected.matrix.platforms);
     assert.ok(expected.matrix.platforms.includes('linux-x86_64-glibc'));
     assert.deepEqual(await matrix.locator('thead th.artifact').allInnerTexts(), expected.matrix.artifacts);
@@ -206,7 +234,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     assert.equal(await glibcWheel.innerText(), 'PASS');
 
     // Release-level findings (two different projects and versions in one release).
-    const checks = await page.locator('#release-findings [data-testid=finding]').evaluateAll('els => els.map((e) => e.dataset.check)');
+    const checks = await page.locator('#release-findings [data-testid=finding]').evaluateAll(dataOf, 'check');
     assert.ok(checks.includes('release.version-skew'), checks.join(', '));
     await page.screenshot({ path: join(RESULTS, 'dashboard-release.png'), fullPage: true });
 
