@@ -3,7 +3,7 @@
  * throughput vs readelf; zip — scanning a large zip vs `unzip -p`; wheel —
  * auditing a large real wheel vs auditwheel show and unzip -p; fuzz — a long
  * fuzz run with a fresh seed; service — the running service under concurrent
- * uploads vs direct audits (--n=200 --c=16 --workers=<cores>).
+ * uploads vs direct audits (--n=N --c=16 --workers=<cores>).
  */
 import { elfThroughput } from './elf-throughput.ts';
 import { fuzzLong } from './fuzz-long.ts';
