@@ -44,6 +44,9 @@ function overallProgress(stage: AuditStage, fraction: number): number {
 
 class Cancelled extends Error {}
 
+/** A job whose worker died on it more often than this is failed (by BullMQ, without running it again). */
+const MAX_STALLED = 2;
+
 export class InspectProcessor {
   private readonly running = new Set<ThreadAudit>();
   private stopping = false;
@@ -165,6 +168,20 @@ export class InspectProcessor {
     await this.deps.queues.notify.add('notify', { v: 1, project, subject: { kind, id } }, { jobId: `notify-${kind}-${id}` });
   }
 
+  /**
+   * A job BullMQ failed for good without the processor recording it: one that
+   * stalled too often (every worker that took it died mid-audit) is failed by
+   * BullMQ without running the processor again. Its audit fails too, instead
+   * of staying 'running' forever.
+   */
+  readonly jobFailed = async (job: Job<InspectJob> | undefined, err: Error): Promise<void> => {
+    if (!job?.finishedOn) return; // it will be retried
+    const audit = await this.deps.records.audit(job.data.auditId);
+    if (!audit || TERMINAL.has(audit.state)) return;
+    if (job.stalledCounter > MAX_STALLED) await this.fail(audit, 'worker-lost', `the worker auditing ${audit.file} stopped ${job.stalledCounter} times before it finished (${err.message})`);
+    else await this.fail(audit, (err as { code?: string }).code ?? 'audit-failed', err.message);
+  };
+
   /** Stops taking work; audits still running are cancelled (their jobs go back to the queue). */
   cancelAll(): void {
     this.stopping = true;
@@ -180,8 +197,9 @@ export function startInspectWorker(connection: ConnectionOptions, deps: InspectD
     concurrency: tuning.concurrency,
     lockDuration: tuning.lockDurationMs,
     stalledInterval: tuning.stalledIntervalMs,
-    maxStalledCount: 2,
+    maxStalledCount: MAX_STALLED,
   });
+  worker.on('failed', (job, err) => void processor.jobFailed(job, err).catch(() => {}));
   return {
     worker,
     async close(graceMs = 30_000): Promise<void> {
