@@ -1,5 +1,5 @@
-/** The body of an audit thread (see audit-thread.ts): audits one file and posts progress, then the report. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** The body of an audit thread (see audit-thread.ts): audits the files it is sent, one at a time, posting progress, then the report. */
+import { parentPort } from 'node:worker_threads';
 import { auditFile, type AuditStage } from '../audit/audit.ts';
 import type { Report } from '../report/schema.ts';
 
@@ -12,6 +12,8 @@ export interface ThreadInput {
   sha256: string;
 }
 
+export type ThreadRequest = { type: 'audit'; input: ThreadInput };
+
 export type ThreadMessage =
   | { type: 'progress'; stage: AuditStage; fraction: number }
   | { type: 'report'; report: Report }
@@ -19,10 +21,12 @@ export type ThreadMessage =
 
 if (parentPort) {
   const port = parentPort;
-  const input = workerData as ThreadInput;
   const post = (m: ThreadMessage) => port.postMessage(m);
-  auditFile(input.path, { fileName: input.fileName, onProgress: (stage, fraction) => post({ type: 'progress', stage, fraction }) }).then(
-    (report) => post({ type: 'report', report }),
-    (e: Error) => post({ type: 'error', message: e?.message ?? String(e), stack: e?.stack }),
-  );
+  port.on('message', (req: ThreadRequest) => {
+    const { input } = req;
+    auditFile(input.path, { fileName: input.fileName, onProgress: (stage, fraction) => post({ type: 'progress', stage, fraction }) }).then(
+      (report) => post({ type: 'report', report }),
+      (e: Error) => post({ type: 'error', message: e?.message ?? String(e), stack: e?.stack }),
+    );
+  });
 }

@@ -17,7 +17,7 @@ import type { Report } from '../report/schema.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { TERMINAL, type AuditRecord, type Records } from '../store/records.ts';
 import { toolVersion } from '../tool.ts';
-import { auditInThread, type ThreadAudit, type ThreadLimits } from './audit-thread.ts';
+import { AuditThreadPool, type ThreadAudit, type ThreadLimits } from './audit-thread.ts';
 import { FetchRefused, fetchArtifact } from './fetch-artifact.ts';
 
 export interface InspectDeps {
@@ -50,8 +50,11 @@ const MAX_STALLED = 2;
 export class InspectProcessor {
   private readonly running = new Set<ThreadAudit>();
   private stopping = false;
+  private readonly threads: AuditThreadPool;
 
-  constructor(private readonly deps: InspectDeps) {}
+  constructor(private readonly deps: InspectDeps) {
+    this.threads = new AuditThreadPool(deps.limits);
+  }
 
   readonly process = async (job: Job<InspectJob>, token?: string): Promise<{ state: string }> => {
     const { records } = this.deps;
@@ -75,7 +78,7 @@ export class InspectProcessor {
   };
 
   private async run(job: Job<InspectJob>, audit: AuditRecord): Promise<void> {
-    const { records, blobs, limits } = this.deps;
+    const { records, blobs } = this.deps;
     const src = job.data.artifact;
     await records.updateAudit(audit, { state: 'running', stage: 'starting', progress: 0.01, startedAt: audit.startedAt ?? Date.now() });
 
@@ -93,7 +96,7 @@ export class InspectProcessor {
     }
     if (!blobs.has(blob.sha256)) throw new UnrecoverableError(`the bytes of ${audit.file} (${blob.sha256}) are not in the blob store`);
 
-    const resultKey = records.resultKey(blob.sha256, audit.file, toolVersion());
+    const resultKey = records.resultKey(audit.project, blob.sha256, audit.file, toolVersion());
     const prior = job.data.rerun ? null : await records.priorResult(resultKey);
     if (prior && prior.id !== audit.id) {
       await records.reuseAudit(audit, prior);
@@ -103,10 +106,11 @@ export class InspectProcessor {
 
     const started = performance.now();
     let last = { stage: '', at: 0, progress: 0 };
-    const thread = auditInThread({ path: blobs.path(blob.sha256), fileName: audit.file, size: blob.size, sha256: blob.sha256 }, limits, (stage, fraction) => {
+    const thread = this.threads.run({ path: blobs.path(blob.sha256), fileName: audit.file, size: blob.size, sha256: blob.sha256 }, (stage, fraction) => {
       const progress = overallProgress(stage, fraction);
       const now = Date.now();
-      if (stage === last.stage && now - last.at < 250 && progress - last.progress < 0.1) return;
+      // Every stage change, then at most 4 updates a second (or a 10% step); never the same again.
+      if (stage === last.stage && (progress === last.progress || (now - last.at < 250 && progress - last.progress < 0.1))) return;
       last = { stage, at: now, progress };
       void records.updateAudit(audit, { stage, progress }).catch(() => {});
       void job.updateProgress(Math.round(progress * 100)).catch(() => {});
@@ -187,6 +191,11 @@ export class InspectProcessor {
     this.stopping = true;
     for (const t of this.running) t.cancel();
   }
+
+  /** Ends the warm audit threads (after the worker has stopped). */
+  close(): Promise<void> {
+    return this.threads.close();
+  }
 }
 
 /** A BullMQ worker on the inspect queue; `close` finishes in-flight audits for up to `graceMs`, then returns them to the queue. */
@@ -209,6 +218,7 @@ export function startInspectWorker(connection: ConnectionOptions, deps: InspectD
         await closing;
       } finally {
         clearTimeout(timer);
+        await processor.close();
       }
     },
   };

@@ -43,6 +43,10 @@ function classify(e: Error & { code?: string; statusCode?: number; validation?: 
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported-media-type', e.message);
   }
+  // Redis away (ioredis gave up retrying the command): the service is unavailable, not broken.
+  if (e.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|ENOENT.*\.sock/.test(e.message)) {
+    return new ApiError(503, 'unavailable', 'the service cannot reach its database right now; retry shortly');
+  }
   if (e.statusCode === 429) return new ApiError(429, 'rate-limited', e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new ApiError(e.statusCode, 'bad-request', e.message);
   return new ApiError(500, 'internal', 'the server failed to handle the request; the log has the details under this request id');

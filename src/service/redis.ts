@@ -22,7 +22,10 @@ export function redisTarget(url: string): RedisTarget {
 /** A new connection; BullMQ's workers need `maxRetriesPerRequest: null` (they block), so every connection has it. */
 export function connectRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
   const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra };
-  return 'url' in target ? new Redis(target.url, options) : new Redis({ path: target.path, ...options });
+  const redis = 'url' in target ? new Redis(target.url, options) : new Redis({ path: target.path, ...options });
+  // ioredis reconnects by itself; without a listener it would also print every failed attempt.
+  redis.on('error', () => {});
+  return redis;
 }
 
 export interface EmbeddedRedis {

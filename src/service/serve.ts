@@ -41,8 +41,13 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export function openBackend(target: RedisTarget, dataDir: string): Backend {
-  const redis = connectRedis(target);
+/**
+ * Workers wait for Redis however long it is away (BullMQ needs that); the
+ * API gives up on a command after a few retries, so a request during an
+ * outage is answered 503 instead of hanging.
+ */
+export function openBackend(target: RedisTarget, dataDir: string, role: 'api' | 'worker' = 'worker'): Backend {
+  const redis = connectRedis(target, role === 'api' ? { maxRetriesPerRequest: 3 } : {});
   const queues = openQueues(redis);
   return {
     redis,
@@ -75,7 +80,7 @@ export async function startService(config: ServiceConfig, options: { logger?: Fa
     }
   }
   const target: RedisTarget = embedded?.target ?? redisTarget(config.redisUrl!);
-  const backend = openBackend(target, config.dataDir);
+  const backend = openBackend(target, config.dataDir, 'api');
   const sub = connectRedis(target);
   const events = await EventHub.open(sub);
   const ctx: ServiceContext = { config, redis: backend.redis, records: backend.records, blobs: backend.blobs, queues: backend.queues, events };
@@ -97,11 +102,12 @@ export async function startService(config: ServiceConfig, options: { logger?: Fa
   if (config.port === 0) ctx.config.publicUrl = address;
   const url = ctx.config.publicUrl;
 
-  const workers: { close(graceMs?: number): Promise<void> }[] = config.inProcessWorkers
+  const wb = config.inProcessWorkers ? openBackend(target, config.dataDir, 'worker') : null;
+  const workers: { close(graceMs?: number): Promise<void> }[] = wb
     ? [
-        startInspectWorker(backend.redis, { records: ctx.records, blobs: ctx.blobs, queues: ctx.queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs } }, options.tuning ?? DEFAULT_TUNING),
-        startLoadWorker(backend.redis),
-        startNotifyWorker(backend.redis, { records: ctx.records, publicUrl: ctx.config.publicUrl, timeoutMs: 30_000 }),
+        startInspectWorker(wb.redis, { records: wb.records, blobs: wb.blobs, queues: wb.queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs } }, options.tuning ?? DEFAULT_TUNING),
+        startLoadWorker(wb.redis),
+        startNotifyWorker(wb.redis, { records: wb.records, publicUrl: ctx.config.publicUrl, timeoutMs: 30_000 }),
       ]
     : [];
 
@@ -117,7 +123,7 @@ export async function startService(config: ServiceConfig, options: { logger?: Fa
         await app.close();
         await Promise.all(workers.map((w) => w.close(graceMs)));
         await events.close();
-        await backend.close();
+        await Promise.all([backend.close(), wb?.close()]);
         await embedded?.stop();
       })();
       return stopping;

@@ -1,7 +1,7 @@
 /**
  * A Server-Sent Events stream of one audit's or release's changes: the
- * current state first, then every change, and the stream ends after the
- * final state. A comment line every 15 s keeps proxies from closing it.
+ * current state first (`state`), then every change (`progress`), and the
+ * final state (`done`), after which the stream ends. A comment line every 15 s keeps proxies from closing it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TERMINAL, type AuditEvent } from '../store/records.ts';
@@ -45,7 +45,11 @@ export async function streamEvents(req: FastifyRequest, reply: FastifyReply, hub
   req.raw.on('close', end);
   const first = await snapshot();
   send('state', first);
-  if (TERMINAL.has(first.state)) return end();
+  // Every stream ends with `done`, also one opened after the end.
+  if (TERMINAL.has(first.state)) {
+    send('done', first);
+    return end();
+  }
   live = true;
   for (const e of buffered) await onEvent(e);
 }

@@ -5,11 +5,11 @@
  * A write streams into a private temporary file while hashing, fsyncs it,
  * then renames it into place and fsyncs the directory: a blob either exists
  * whole or not at all, and a crash or an over-size upload leaves no
- * half-written blob behind (only a temporary file, removed on the spot or at
- * the next start).
+ * half-written blob behind (only a temporary file, removed on the spot, or
+ * at a later start once it is a day old).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -25,6 +25,8 @@ export interface StoredBlob {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** A temporary file untouched this long belongs to no write in progress. */
+const STALE_TMP_MS = 24 * 3600 * 1000;
 
 export class BlobStore {
   private readonly tmp: string;
@@ -32,8 +34,13 @@ export class BlobStore {
     this.tmp = join(root, 'tmp');
     mkdirSync(join(root, 'blobs'), { recursive: true });
     mkdirSync(this.tmp, { recursive: true });
-    // Temporary files of writes a crash interrupted: nobody will finish them.
-    for (const f of readdirSync(this.tmp)) rmSync(join(this.tmp, f), { force: true });
+    // Temporary files of writes a crash interrupted: nobody will finish them. Other processes share
+    // the store (API and workers), so only files too old to be anyone's write in progress go.
+    const stale = Date.now() - STALE_TMP_MS;
+    for (const f of readdirSync(this.tmp)) {
+      const p = join(this.tmp, f);
+      if ((statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale) rmSync(p, { force: true });
+    }
   }
 
   path(sha256: string): string {

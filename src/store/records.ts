@@ -7,7 +7,7 @@
  *   token:<sha256(token)>     string the project an API token belongs to (tokens are stored hashed)
  *   audit:<id>                hash   one audit: state, progress, verdict
  *   report:<id>               string the audit's report (JSON)
- *   result:<sha256>:<name>:<tool version>  string  the audit whose report those bytes got (reuse)
+ *   result:<project>:<sha256>:<name>:<tool version>  string  the audit whose report those bytes got (reuse)
  *   release:<id>              hash   several audits judged together
  *   release-report:<id>       string the release report (JSON)
  *   project:<name>:audits / :releases  zset  ids by creation time (the project's index)
@@ -235,8 +235,9 @@ export class Records {
     return this.updateAudit(a, patch, { durationMs: 0 });
   }
 
-  resultKey(sha256: string, file: string, toolVersion: string): string {
-    return `da:result:${sha256}:${createHash('sha256').update(file).digest('hex').slice(0, 32)}:${toolVersion}`;
+  /** Reuse stays within a project: another project must not learn that these bytes were audited. */
+  resultKey(project: string, sha256: string, file: string, toolVersion: string): string {
+    return `da:result:${project}:${sha256}:${createHash('sha256').update(file).digest('hex').slice(0, 32)}:${toolVersion}`;
   }
 
   /** The finished audit whose report the same bytes under the same name got, if any. */

@@ -81,7 +81,7 @@ test('an upload of every artifact kind is queued, inspected by the worker and re
   assert.equal((await json(bad)).error!.code, 'bad-request');
 });
 
-test('live progress arrives as Server-Sent Events that end with the verdict', async () => {
+test('live progress arrives as Server-Sent Events that end with the verdict, also after the end', async () => {
   const res = await svc.upload(a.token, [{ name: 'sse-' + arts.npm.name, bytes: arts.npm.bytes }], '?rerun=true');
   const [id] = ids(await json(res));
   const events = await svc.call(`/v1/audits/${id}/events`, a.token);
@@ -95,9 +95,12 @@ test('live progress arrives as Server-Sent Events that end with the verdict', as
   assert.deepEqual([last.state, last.verdict, last.progress], ['done', 'warn', 1]);
   const progress = [...text.matchAll(/^event: progress\ndata: (.*)$/gm)].map((m) => (JSON.parse(m[1]!) as { progress: number }).progress);
   assert.deepEqual(progress, [...progress].sort((x, y) => x - y), 'progress never goes back');
+  // Opened after the end: the state, then done at once.
+  const late = await (await svc.call(`/v1/audits/${id}/events`, a.token)).text();
+  assert.deepEqual([...late.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]), ['state', 'done']);
 });
 
-test('bytes already audited under the same name reuse the report, unless a re-run is asked for', async () => {
+test('bytes already audited under the same name in the same project reuse the report, unless a re-run is asked for', async () => {
   const first = ids(await json(await svc.upload(a.token, [arts.node])))[0]!;
   await svc.waitAudit(a.token, first);
   const again = ids(await json(await svc.upload(a.token, [arts.node])))[0]!;
@@ -106,6 +109,9 @@ test('bytes already audited under the same name reuse the report, unless a re-ru
   assert.ok(reused.reusedFrom !== null, 'the second audit reuses a report');
   const report = (id: string) => svc.call(`/v1/audits/${id}/report`, a.token).then((r) => r.text());
   assert.equal(await report(again), await report(first), 'the same report');
+  // Another project uploading the same bytes gets its own audit: reuse never crosses projects.
+  const other = ids(await json(await svc.upload(b.token, [arts.node])))[0]!;
+  assert.equal((await svc.waitAudit(b.token, other)).reusedFrom, null);
   const rerun = ids(await json(await svc.upload(a.token, [arts.node], '?rerun=true')))[0]!;
   const fresh = await svc.waitAudit(a.token, rerun);
   assert.equal(fresh.reusedFrom, null);

@@ -342,6 +342,12 @@ test('redis-server killed with SIGKILL and restarted: every accepted audit survi
   await once(old, 'exit');
   const down = await fetch(`${svc.url}/readyz`);
   assert.equal(down.status, 503, 'readyz notices that Redis is gone');
+  // A request that needs Redis is answered at once, 503 with a JSON error, instead of hanging until it is back.
+  const askedAt = Date.now();
+  const unavailable = await fetch(`${svc.url}/v1/audits`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+  assert.equal(unavailable.status, 503);
+  assert.equal(((await unavailable.json()) as { error: { code: string } }).error.code, 'unavailable');
+  assert.ok(Date.now() - askedAt < 5000, `answered in ${Date.now() - askedAt} ms`);
   restarted = await startEmbeddedRedis(svc.redisDir);
   assert.equal(restarted.target.path, svc.redis.target.path);
   t.diagnostic(`redis-server restarted after ${since(t0)}`);
