@@ -1,5 +1,11 @@
 /** The JSON the API answers for audits and releases: the record, plus links. */
 import type { AuditRecord, ReleaseRecord } from '../store/records.ts';
+import { ErrorSchema } from './errors.ts';
+
+/** Route schema pieces the audit and release routes share. */
+export const IdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+export const LimitQuery = { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } } as const;
+export const ReadErrors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
 
 export function auditView(a: AuditRecord, base = '') {
   const self = `${base}/v1/audits/${a.id}`;

@@ -9,7 +9,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, ErrorSchema, notFound } from '../errors.ts';
 import { streamEvents } from '../sse.ts';
 import { receiveUpload } from '../uploads.ts';
-import { AuditViewSchema, auditView } from '../views.ts';
+import { AuditViewSchema, IdParams, LimitQuery, ReadErrors, auditView } from '../views.ts';
 
 export const CONTENT_TYPES: Record<Format, string> = {
   json: 'application/json; charset=utf-8',
@@ -19,8 +19,6 @@ export const CONTENT_TYPES: Record<Format, string> = {
   text: 'text/plain; charset=utf-8',
 };
 
-const IdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
-const Errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
 
 export function truthy(v: string | undefined): boolean {
   return v === 'true' || v === '1' || v === 'yes';
@@ -47,7 +45,7 @@ export async function auditsRoutes(app: FastifyInstance, ctx: ServiceContext): P
         tags: ['audits'],
         consumes: ['multipart/form-data'],
         querystring: { type: 'object', properties: { rerun: { type: 'string', enum: ['true', 'false', '1', '0'] } } },
-        response: { 202: { type: 'object', properties: { audits: { type: 'array', items: AuditViewSchema } } }, 413: ErrorSchema, 415: ErrorSchema, ...Errors },
+        response: { 202: { type: 'object', properties: { audits: { type: 'array', items: AuditViewSchema } } }, 413: ErrorSchema, 415: ErrorSchema, ...ReadErrors },
       },
     },
     async (req, reply) => {
@@ -65,8 +63,8 @@ export async function auditsRoutes(app: FastifyInstance, ctx: ServiceContext): P
       schema: {
         summary: "The project's recent audits, newest first",
         tags: ['audits'],
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
-        response: { 200: { type: 'object', properties: { audits: { type: 'array', items: AuditViewSchema } } }, ...Errors },
+        querystring: LimitQuery,
+        response: { 200: { type: 'object', properties: { audits: { type: 'array', items: AuditViewSchema } } }, ...ReadErrors },
       },
     },
     async (req) => {
@@ -76,7 +74,7 @@ export async function auditsRoutes(app: FastifyInstance, ctx: ServiceContext): P
     },
   );
 
-  app.get('/v1/audits/:id', { schema: { summary: 'Status, progress and verdict of an audit', tags: ['audits'], params: IdParams, response: { 200: AuditViewSchema, ...Errors } } }, async (req) =>
+  app.get('/v1/audits/:id', { schema: { summary: 'Status, progress and verdict of an audit', tags: ['audits'], params: IdParams, response: { 200: AuditViewSchema, ...ReadErrors } } }, async (req) =>
     auditView(await ownAudit(req, (req.params as { id: string }).id)),
   );
 
@@ -89,7 +87,7 @@ export async function auditsRoutes(app: FastifyInstance, ctx: ServiceContext): P
         tags: ['audits'],
         params: IdParams,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: [...FORMATS], default: 'json' } } },
-        response: { 409: ErrorSchema, ...Errors },
+        response: { 409: ErrorSchema, ...ReadErrors },
       },
     },
     async (req, reply) => {

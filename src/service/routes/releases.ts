@@ -8,11 +8,9 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, ErrorSchema, badRequest, notFound } from '../errors.ts';
 import { streamEvents } from '../sse.ts';
 import { receiveUpload } from '../uploads.ts';
-import { AuditViewSchema, ReleaseViewSchema, auditView, releaseView } from '../views.ts';
+import { AuditViewSchema, ReleaseViewSchema, IdParams, LimitQuery, ReadErrors, auditView, releaseView } from '../views.ts';
 import { CONTENT_TYPES, truthy } from './audits.ts';
 
-const IdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
-const Errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
 const ReleaseAnswer = { type: 'object', properties: { release: ReleaseViewSchema, audits: { type: 'array', items: AuditViewSchema } } };
 const RELEASE_FORMATS = ['json', 'markdown', 'text'] as const;
 
@@ -40,7 +38,7 @@ export async function releasesRoutes(app: FastifyInstance, ctx: ServiceContext):
           'multipart/form-data: one file part per artifact, a `name` field (e.g. "mypkg 1.4.0"), optionally `previous` (the id of an earlier finished release of the project, to report dropped platforms and raised floors) and `rerun=true`.',
         tags: ['releases'],
         consumes: ['multipart/form-data'],
-        response: { 202: ReleaseAnswer, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, ...Errors },
+        response: { 202: ReleaseAnswer, 409: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, ...ReadErrors },
       },
     },
     async (req, reply) => {
@@ -60,8 +58,8 @@ export async function releasesRoutes(app: FastifyInstance, ctx: ServiceContext):
       schema: {
         summary: "The project's recent releases, newest first",
         tags: ['releases'],
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
-        response: { 200: { type: 'object', properties: { releases: { type: 'array', items: ReleaseViewSchema } } }, ...Errors },
+        querystring: LimitQuery,
+        response: { 200: { type: 'object', properties: { releases: { type: 'array', items: ReleaseViewSchema } } }, ...ReadErrors },
       },
     },
     async (req) => {
@@ -70,7 +68,7 @@ export async function releasesRoutes(app: FastifyInstance, ctx: ServiceContext):
     },
   );
 
-  app.get('/v1/releases/:id', { schema: { summary: 'A release and its audits', tags: ['releases'], params: IdParams, response: { 200: ReleaseAnswer, ...Errors } } }, async (req) =>
+  app.get('/v1/releases/:id', { schema: { summary: 'A release and its audits', tags: ['releases'], params: IdParams, response: { 200: ReleaseAnswer, ...ReadErrors } } }, async (req) =>
     withAudits(await ownRelease(req, (req.params as { id: string }).id)),
   );
 
@@ -83,7 +81,7 @@ export async function releasesRoutes(app: FastifyInstance, ctx: ServiceContext):
         tags: ['releases'],
         params: IdParams,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: [...RELEASE_FORMATS], default: 'json' } } },
-        response: { 409: ErrorSchema, ...Errors },
+        response: { 409: ErrorSchema, ...ReadErrors },
       },
     },
     async (req, reply) => {
