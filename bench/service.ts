@@ -401,14 +401,16 @@ export async function serviceBench(options: ServiceBenchOptions = {}): Promise<b
       };
       const timeoutMs = Math.max(120_000, n * 2_000);
 
-      const fresh = await phase(service.url, await project('bench-fresh'), artifacts, expected, c, timeoutMs);
+      // One project for both phases: reports are reused only within a project.
+      const token = await project('bench');
+      const fresh = await phase(service.url, token, artifacts, expected, c, timeoutMs);
       const s = report(`fresh bytes (every upload audited)`, fresh, n);
       const perWorker = s.auditsPerS / workers;
       console.log(
         `    per worker             ${perWorker.toFixed(2)} audits/s ÷ direct ${directPerS.toFixed(1)} audits/s = ${(perWorker / directPerS).toFixed(3)}× (1.0: the service adds nothing; 1/${(directPerS / perWorker).toFixed(1)})`,
       );
 
-      const again = await phase(service.url, await project('bench-reuse'), artifacts, expected, c, timeoutMs);
+      const again = await phase(service.url, token, artifacts, expected, c, timeoutMs);
       const r = report(`the same bytes again (reuse of the earlier reports)`, again, n);
       console.log(`    reuse vs fresh         ${(r.auditsPerS / s.auditsPerS).toFixed(1)}× the throughput; p50 upload → verdict ${ms(percentile(again.verdictMs, 50))} vs ${ms(percentile(fresh.verdictMs, 50))}`);
 
