@@ -87,7 +87,7 @@ export class InspectProcessor {
     else {
       await records.updateAudit(audit, { stage: 'fetching' });
       try {
-        blob = await fetchArtifact(src.url, await this.allowedOrigins(audit.project), blobs, this.deps.fetch);
+        blob = await fetchArtifact(src.url, await records.fetchOrigins(audit.project, this.deps.fetch.allowedOrigins), blobs, this.deps.fetch);
       } catch (e) {
         if (e instanceof FetchRefused) throw Object.assign(new UnrecoverableError(e.message), { code: e.code });
         throw e;
@@ -128,11 +128,6 @@ export class InspectProcessor {
     }
     await records.finishAudit(audit, report, resultKey, performance.now() - started);
     await this.finished(audit);
-  }
-
-  private async allowedOrigins(project: string): Promise<string[]> {
-    const p = await this.deps.records.project(project);
-    return [...this.deps.fetch.allowedOrigins, ...(p?.allowedOrigins ?? [])];
   }
 
   private async fail(audit: AuditRecord, code: string, message: string): Promise<void> {

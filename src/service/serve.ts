@@ -61,6 +61,15 @@ export function openBackend(target: RedisTarget, dataDir: string, role: 'api' | 
   };
 }
 
+/** The inspect worker and the notify worker that sends its callbacks, as configured: in `serve` and in workers/inspect.ts. */
+export function startInspectWorkers(backend: Backend, config: ServiceConfig, tuning: WorkerTuning = DEFAULT_TUNING) {
+  const { redis, records, blobs, queues } = backend;
+  return [
+    startInspectWorker(redis, { records, blobs, queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs } }, tuning),
+    startNotifyWorker(redis, { records, publicUrl: config.publicUrl, timeoutMs: 30_000 }),
+  ];
+}
+
 function readOrCreateSecret(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = `daa_${randomBytes(32).toString('base64url')}`;
@@ -103,13 +112,7 @@ export async function startService(config: ServiceConfig, options: { logger?: Fa
   const url = ctx.config.publicUrl;
 
   const wb = config.inProcessWorkers ? openBackend(target, config.dataDir, 'worker') : null;
-  const workers: { close(graceMs?: number): Promise<void> }[] = wb
-    ? [
-        startInspectWorker(wb.redis, { records: wb.records, blobs: wb.blobs, queues: wb.queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs } }, options.tuning ?? DEFAULT_TUNING),
-        startLoadWorker(wb.redis),
-        startNotifyWorker(wb.redis, { records: wb.records, publicUrl: ctx.config.publicUrl, timeoutMs: 30_000 }),
-      ]
-    : [];
+  const workers: { close(graceMs?: number): Promise<void> }[] = wb ? [...startInspectWorkers(wb, ctx.config, options.tuning), startLoadWorker(wb.redis)] : [];
 
   let stopping: Promise<void> | null = null;
   return {

@@ -141,6 +141,11 @@ export class Records {
     return decode<Project>(await this.redis.hgetall(`da:project:${name}`));
   }
 
+  /** Origins the project's webhooks may name artifact URLs on: the server-wide ones and its own. */
+  async fetchOrigins(project: string, serverWide: readonly string[]): Promise<string[]> {
+    return [...serverWide, ...((await this.project(project))?.allowedOrigins ?? [])];
+  }
+
   async projectNames(): Promise<string[]> {
     const keys = await this.redis.keys('da:project:*');
     return keys.filter((k) => !k.slice('da:project:'.length).includes(':')).map((k) => k.slice('da:project:'.length)).sort();

@@ -176,22 +176,11 @@ test('malformed uploads get clear JSON errors', async () => {
 
 test('a release is judged together, and against the previous release: dropped platforms and raised floors', async () => {
   const upload = async (name: string, files: TestArtifact[], previous?: string) => {
-    const form = new FormData();
-    form.append('name', name);
-    if (previous) form.append('previous', previous);
-    for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
-    const res = await svc.call('/v1/releases', a.token, { method: 'POST', body: form });
+    const res = await svc.uploadRelease(a.token, name, files, previous);
     assert.equal(res.status, 202, await res.clone().text());
     return ((await json(res)).release as { id: string }).id;
   };
-  const waitRelease = async (id: string) => {
-    for (let i = 0; i < 600; i++) {
-      const r = (await json(await svc.call(`/v1/releases/${id}`, a.token))).release as { state: string };
-      if (r.state !== 'running') return r;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error('release did not finish');
-  };
+  const waitRelease = (id: string) => svc.waitRelease(a.token, id);
   const r1 = await upload('demo 1.0', [arts.wheel, arts.npm]);
   assert.equal((await waitRelease(r1)).state, 'done');
   const rep1 = (await json(await svc.call(`/v1/releases/${r1}/report`, a.token))) as Json & { matrix: { platforms: string[]; artifacts: string[] } };
@@ -199,7 +188,7 @@ test('a release is judged together, and against the previous release: dropped pl
   assert.ok(rep1.matrix.platforms.includes('linux-x86_64-glibc'));
 
   const r2 = await upload('demo 2.0', [arts.wheelTooNew], r1);
-  const rel2 = (await waitRelease(r2)) as { state: string; verdict: string; previous: string };
+  const rel2 = await waitRelease(r2);
   assert.equal(rel2.state, 'done');
   assert.equal(rel2.previous, r1);
   const rep2 = (await json(await svc.call(`/v1/releases/${r2}/report`, a.token))) as Json & { matrix: { platforms: string[] }; findings: { check: string; message: string; evidence: Json }[] };
@@ -211,11 +200,7 @@ test('a release is judged together, and against the previous release: dropped pl
   assert.match(await (await svc.call(`/v1/releases/${r2}/report?format=text`, a.token)).text(), /release\.platform-dropped/);
 
   // The previous release must be the project's own, and finished.
-  const form = new FormData();
-  form.append('name', 'x');
-  form.append('previous', 'no-such-release');
-  form.append('file', new Blob([arts.node.bytes]), arts.node.name);
-  const bad = await svc.call('/v1/releases', a.token, { method: 'POST', body: form });
+  const bad = await svc.uploadRelease(a.token, 'x', [arts.node], 'no-such-release');
   assert.equal(bad.status, 400);
   assert.equal((await svc.call(`/v1/releases/${r1}`, b.token)).status, 404);
 });

@@ -193,21 +193,12 @@ describe('dashboard', { timeout: 180_000 }, () => {
 
   it('shows a release: coverage matrix, release findings, links to its audits', async () => {
     const t = svc!;
-    const form = new FormData();
-    form.append('name', 'demo 1.0');
-    for (const a of [artifacts.wheel, artifacts.npm]) form.append('file', new Blob([a.bytes]), a.name);
-    const res = await t.call('/v1/releases', token, { method: 'POST', body: form });
+    const res = await t.uploadRelease(token, 'demo 1.0', [artifacts.wheel, artifacts.npm]);
     assert.equal(res.status, 202, await res.clone().text());
     const { release } = (await res.json()) as { release: { id: string; links: { dashboard: string } } };
     assert.equal(release.links.dashboard, `/ui/#/releases/${release.id}`);
 
-    const deadline = Date.now() + SLOW;
-    for (;;) {
-      const r = (await (await t.call(`/v1/releases/${release.id}`, token)).json()) as { release: { state: string } };
-      if (r.release.state !== 'running') break;
-      assert.ok(Date.now() < deadline, 'the release did not finish');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await t.waitRelease(token, release.id, SLOW);
     const expected = (await (await t.call(`/v1/releases/${release.id}/report?format=json`, token)).json()) as {
       matrix: { platforms: string[]; artifacts: string[]; cells: (string | null)[][] };
     };

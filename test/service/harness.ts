@@ -40,6 +40,10 @@ export interface TestService {
   upload(token: string, files: { name: string; bytes: Uint8Array }[], query?: string): Promise<Response>;
   /** Polls an audit until it is done or failed. */
   waitAudit(token: string, id: string, timeoutMs?: number): Promise<FinishedAudit>;
+  /** POST /v1/releases with the files, a name and optionally the previous release. */
+  uploadRelease(token: string, name: string, files: { name: string; bytes: Uint8Array }[], previous?: string): Promise<Response>;
+  /** Polls a release until it is no longer running. */
+  waitRelease(token: string, id: string, timeoutMs?: number): Promise<{ id: string; state: string; verdict: string | null; previous: string | null }>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +61,15 @@ export async function startTestService(
   const url = service.url;
   const call = (path: string, token: string | null, init: RequestInit = {}) =>
     fetch(url + path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } });
+  const poll = async <T extends { state: string }>(path: string, token: string, pick: (body: unknown) => T, running: (state: string) => boolean, timeoutMs: number): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const x = pick(await (await call(path, token)).json());
+      if (!running(x.state)) return x;
+      if (Date.now() > deadline) throw new Error(`${path} still ${x.state} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const t: TestService = {
     url,
     dataDir,
@@ -75,14 +88,19 @@ export async function startTestService(
       for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
       return call(`/v1/audits${query}`, token, { method: 'POST', body: form });
     },
-    async waitAudit(token, id, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const a = (await (await call(`/v1/audits/${id}`, token)).json()) as FinishedAudit;
-        if (a.state === 'done' || a.state === 'failed') return a;
-        if (Date.now() > deadline) throw new Error(`audit ${id} still ${a.state} after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    waitAudit(token, id, timeoutMs = 60_000) {
+      return poll(`/v1/audits/${id}`, token, (b) => b as FinishedAudit, (s) => s !== 'done' && s !== 'failed', timeoutMs);
+    },
+    uploadRelease(token, name, files, previous) {
+      const form = new FormData();
+      form.append('name', name);
+      if (previous) form.append('previous', previous);
+      for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
+      return call('/v1/releases', token, { method: 'POST', body: form });
+    },
+    waitRelease(token, id, timeoutMs = 60_000) {
+      type R = { id: string; state: string; verdict: string | null; previous: string | null };
+      return poll(`/v1/releases/${id}`, token, (b) => (b as { release: R }).release, (s) => s === 'running', timeoutMs);
     },
     async stop() {
       await service.stop(5000);

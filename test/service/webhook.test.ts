@@ -182,12 +182,7 @@ test('several artifacts in one delivery are judged as one release', async () => 
   assert.equal(answer.release.name, 'demo 3.0');
   assert.equal(answer.statusUrl, `${svc.url}/v1/releases/${answer.release.id}`);
   assert.ok(answer.audits.every((x) => x.release === answer.release.id));
-  for (let i = 0; ; i++) {
-    const r = ((await (await svc.call(`/v1/releases/${answer.release.id}`, project.token)).json()) as { release: { state: string } }).release;
-    if (r.state === 'done') break;
-    assert.ok(i < 600, 'the release finishes');
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  assert.equal((await svc.waitRelease(project.token, answer.release.id)).state, 'done', 'the release finishes');
   const report = (await (await svc.call(`/v1/releases/${answer.release.id}/report`, project.token)).json()) as { matrix: { artifacts: string[] } };
   assert.deepEqual(report.matrix.artifacts, [arts.wheel.name, arts.npm.name]);
 });

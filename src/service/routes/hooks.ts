@@ -164,8 +164,7 @@ export async function hooksRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
 
 /** Inline artifacts go to the blob store now; URL artifacts are checked against the allowed origins now and fetched by the worker. */
 async function stage(ctx: ServiceContext, project: string, body: HookBody): Promise<ArtifactSource[]> {
-  const p = await ctx.records.project(project);
-  const origins = [...ctx.config.fetchAllowedOrigins, ...(p?.allowedOrigins ?? [])];
+  const origins = await ctx.records.fetchOrigins(project, ctx.config.fetchAllowedOrigins);
   const out: ArtifactSource[] = [];
   for (const a of body.artifacts) {
     const name = checkArtifactName(a.name);
