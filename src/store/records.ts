@@ -236,8 +236,11 @@ export class Records {
   /** Marks an audit done by reusing an earlier audit's report of the same bytes. */
   async reuseAudit(a: AuditRecord, from: AuditRecord): Promise<AuditRecord> {
     const patch: Partial<AuditRecord> = { state: 'done', stage: 'done', progress: 1, finishedAt: Date.now(), verdict: from.verdict, counts: from.counts, reusedFrom: from.reusedFrom ?? from.id, sha256: from.sha256, size: from.size };
-    await this.redis.hincrby('da:stats:verdicts', from.verdict ?? 'fail', 1);
-    return this.updateAudit(a, patch, { durationMs: 0 });
+    // Like finishAudit: the state and the verdict count in one transaction, so a job run again cannot count twice.
+    Object.assign(a, patch);
+    await this.redis.multi().hset(`da:audit:${a.id}`, encode(patch)).hincrby('da:stats:verdicts', from.verdict ?? 'fail', 1).exec();
+    await this.publish({ kind: 'audit', id: a.id, project: a.project, state: 'done', stage: 'done', progress: 1, verdict: a.verdict, durationMs: 0 });
+    return a;
   }
 
   /** Reuse stays within a project: another project must not learn that these bytes were audited. */
