@@ -427,6 +427,7 @@ async function auditPage(view, id, signal) {
     reportLinks(`/v1/audits/${enc(id)}`, AUDIT_FORMATS, audit.file.replace(/\.[^.]+$/, '') + '.distaudit'),
     artifactFacts(report),
     targetsSection(report),
+    loadsSection(report),
     binariesSection(report),
     findingsSection(report.findings, 'findings'),
   );
@@ -457,15 +458,69 @@ function targetsSection(r) {
     section.append(h('p', { class: 'muted' }, 'The artifact claims no platform: the verdict is over all its findings.'));
     return section;
   }
-  section.append(table({ id: 'target-matrix', class: 'matrix', 'data-testid': 'target-matrix' }, ['Target', 'Verdict', 'Errors', 'Warnings', 'Info', 'Claimed as'],
+  const loads = r.loads ? ['Real loads'] : [];
+  section.append(table({ id: 'target-matrix', class: 'matrix', 'data-testid': 'target-matrix' }, ['Target', 'Verdict', ...loads, 'Errors', 'Warnings', 'Info', 'Claimed as'],
     r.verdicts.map((v) => h('tr', { 'data-target': v.target },
       h('th', { scope: 'row' }, h('code', {}, v.target)),
       h('td', { class: `cell v-${v.verdict}`, 'data-verdict': v.verdict, 'data-testid': 'target-verdict' }, v.verdict.toUpperCase()),
+      r.loads && h('td', { 'data-testid': 'target-loads' }, loadTally(r.loads.outcomes.filter((o) => o.target === v.target))),
       h('td', { class: 'num' }, String(v.errors)),
       h('td', { class: 'num' }, String(v.warnings)),
       h('td', { class: 'num' }, String(v.infos)),
       h('td', {}, targets.get(v.target)?.claims.join(', ') ?? '')))));
   return section;
+}
+
+const LOAD_LABEL = { passed: 'PASSED', failed: 'FAILED', crashed: 'CRASHED', 'timed-out': 'TIMED OUT', 'not-run': 'NOT RUN' };
+
+/** '3 passed · 1 failed · 2 not run' for a target's loads. */
+function loadTally(outcomes) {
+  if (!outcomes.length) return 'none planned';
+  return Object.keys(LOAD_LABEL)
+    .map((s) => [s, outcomes.filter((o) => o.status === s).length])
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s.replace('-', ' ')}`)
+    .join(' · ');
+}
+
+/** The load matrix: each binary × target against each image, with the loader's words and the finding that predicted a failure. */
+function loadsSection(r) {
+  if (!r.loads) return null;
+  const { images, outcomes, driver } = r.loads;
+  const section = h('section', { id: 'loads', 'data-testid': 'loads', 'aria-labelledby': 'loads-title' },
+    h('h2', { id: 'loads-title' }, `Real loads (${outcomes.filter((o) => o.status !== 'not-run').length} run, driver ${driver})`));
+  if (!outcomes.length) {
+    section.append(h('p', { class: 'muted' }, 'No load planned: no binary serves a Linux target.'));
+    return section;
+  }
+  const columns = [...images.map((i) => i.id), ...(outcomes.some((o) => o.image === null) ? [null] : [])];
+  const rows = [...new Map(outcomes.map((o) => [`${o.binary}\0${o.target}`, o])).values()];
+  section.append(
+    dl(images.map((i) => [h('code', {}, i.id), `${i.title}: ${i.libc}; ${i.runtimes.join(', ') || 'no runtime'}`])),
+    h('div', { class: 'scroll' }, table({ id: 'load-matrix', class: 'matrix', 'data-testid': 'load-matrix' }, ['Binary', 'Target', ...columns.map((c) => c ?? 'no image')],
+      rows.map((row) => h('tr', { 'data-binary': row.binary, 'data-target': row.target },
+        h('th', { scope: 'row' }, h('code', {}, row.binary)),
+        h('td', {}, h('code', {}, row.target)),
+        columns.map((c) => {
+          const o = outcomes.find((x) => x.binary === row.binary && x.target === row.target && x.image === c);
+          return o ? loadCell(o) : h('td', { class: 'cell l-none' }, '—');
+        }))))),
+  );
+  return section;
+}
+
+function loadCell(o) {
+  return h('td', { class: `cell l-${o.status}${o.surprise ? ' surprise' : ''}`, 'data-testid': 'load-cell', 'data-status': o.status, 'data-image': o.image ?? '' },
+    h('details', {},
+      h('summary', {}, LOAD_LABEL[o.status], o.surprise ? ' !' : ''),
+      dl([
+        o.runtime && ['Runtime', o.runtime],
+        ['Result', o.reason],
+        o.class && ['Class', o.class],
+        o.status !== 'passed' && o.status !== 'not-run' && ['Predicted by', o.predictedBy ? h('code', {}, o.predictedBy) : 'no static finding: a surprise, please report it'],
+        o.output && ['Loader output', h('pre', { 'data-testid': 'load-output' }, o.output)],
+        o.durationMs !== null && ['Took', `${Math.round(o.durationMs)} ms`],
+      ], { class: 'load-details' })));
 }
 
 function binariesSection(r) {

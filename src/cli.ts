@@ -7,6 +7,7 @@
  *   distaudit serve [--port N] [--host H] [--data DIR]
  *   distaudit submit <file...> [--server URL] [--token T] [--release NAME] ...
  *   distaudit inspect <file...> [--json] [--relocations]
+ *   distaudit images build [ID...|--all] | list | prune [ID...|--all]
  *
  * Exit codes are in USAGE below and docs/cli.md.
  */
@@ -25,6 +26,11 @@ import { inspectFile, type InspectResult } from './inspect/inspect.ts';
 import { renderInspectText } from './inspect/text.ts';
 import { SubmitError, submit } from './client/submit.ts';
 import type { RunningService } from './service/serve.ts';
+import { DEFAULT_LOAD_SETTINGS, hostLoader, type HostLoader, type LoadSettings } from './load/host.ts';
+import { IMAGE_IDS } from './load/images/catalog.ts';
+import { withLoads } from './load/report.ts';
+import type { RunLoadsOptions } from './load/run.ts';
+import type { ImageId } from './load/types.ts';
 
 const USAGE = `usage: distaudit <command> [options]
 
@@ -34,6 +40,12 @@ commands:
       --format F      text (default), json, markdown, sarif, junit
       --fail-on S     error (default), warning, never: the severity that fails the run
       --output FILE   write the report there instead of standard output
+      --load          also load every Linux binary for real, in clean root filesystems of the
+                      targets it claims (images built on first use: needs root, bubblewrap,
+                      debootstrap; see docs/loads.md); progress goes to standard error
+      --images LIST   with --load: only these images (comma-separated; see: distaudit images list)
+      --driver D      with --load: bwrap (default) or docker
+      --load-timeout S  with --load: kill a load after S seconds (default 30)
   release <file...>   audit several artifacts as one release: each one, plus the coverage
                       matrix (platforms × artifacts), missing common platforms, version skew
       --format F      text (default), json, markdown
@@ -59,13 +71,20 @@ commands:
   inspect <file...>   print what the ELF / Mach-O / PE parsers read from each file
       --json          everything the parser read, as JSON (default: a readable summary)
       --relocations   include every ELF dynamic relocation entry (JSON)
+  images build [ID...|--all]  build the root filesystems real loads run in (as root; minutes each),
+                      or unpack cached ones; see docs/loads.md
+      --rebuild       build again even if cached
+  images list         every image: libc, runtimes, packed size, when built (or "not built")
+  images prune [ID...|--all]  remove cached images and their unpacked trees (--all: the cached
+                      musl CPython too)
   help                this text
   version             the distaudit version
 
 exit codes:
   audit, release, submit: 0 no finding at or above --fail-on, 1 the gate failed (or the service could not
                   audit an artifact), 2 bad usage, an unreadable input file or an unreachable service
-  inspect: 0 success, 1 a file could not be read or parsed, 2 bad usage`;
+  inspect: 0 success, 1 a file could not be read or parsed, 2 bad usage
+  images: 0 success, 1 a build failed or this host cannot build, 2 bad usage`;
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -151,6 +170,10 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
       output: { type: 'string' },
+      load: { type: 'boolean', default: false },
+      images: { type: 'string' },
+      driver: { type: 'string', default: 'bwrap' },
+      'load-timeout': { type: 'string' },
     },
   });
   const format = values.format as Format;
@@ -158,11 +181,18 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
   if (!FORMATS.includes(format)) return usage(err, `--format must be one of ${FORMATS.join(', ')}`);
   if (!FAIL_ON.includes(failOn)) return usage(err, `--fail-on must be one of ${FAIL_ON.join(', ')}`);
   if (positionals.length === 0) return usage(err, 'distaudit audit: name at least one file');
+  let loader: HostLoader | null = null;
+  if (values.load) {
+    const settings = loadSettingsFromArgs(values);
+    if (typeof settings === 'string') return usage(err, settings);
+    loader = hostLoader(settings);
+  }
 
   const reports: Report[] = [];
   for (const path of positionals) {
     try {
-      reports.push(await auditFile(path));
+      const report = await auditFile(path);
+      reports.push(loader ? withLoads(report, await loader.run(path, report, loadProgress(err), (id, stage) => err(`${id}: ${stage}`))) : report);
     } catch (e) {
       return ioError(err, 'audit', path, e);
     }
@@ -171,6 +201,27 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
   if (values.output) writeFileSync(values.output, text);
   else out(text);
   return reports.some((r) => gateFails(failOn, r.overall)) ? EXIT.failed : EXIT.ok;
+}
+
+/** `--load` settings from the command line; a string is a usage error. */
+function loadSettingsFromArgs(values: { images?: string; driver?: string; 'load-timeout'?: string }): LoadSettings | string {
+  const images = values.images ? values.images.split(',').map((s) => s.trim()) : null;
+  const unknown = images?.filter((i) => !(IMAGE_IDS as readonly string[]).includes(i)) ?? [];
+  if (unknown.length > 0) return `--images: unknown image ${unknown.join(', ')} (known: ${IMAGE_IDS.join(', ')})`;
+  if (values.driver !== 'bwrap' && values.driver !== 'docker') return '--driver must be bwrap or docker';
+  const timeout = values['load-timeout'] === undefined ? null : Number(values['load-timeout']);
+  if (timeout !== null && !(timeout > 0)) return '--load-timeout must be a positive number of seconds';
+  const d = DEFAULT_LOAD_SETTINGS;
+  return { ...d, driver: values.driver, images: images as ImageId[] | null, limits: { ...d.limits, timeoutMs: timeout === null ? d.limits.timeoutMs : timeout * 1000 } };
+}
+
+/** One line per load as it finishes, on standard error (the report goes to standard output). */
+function loadProgress(err: Print): RunLoadsOptions['onProgress'] {
+  return (e) => {
+    if (e.kind !== 'load') return;
+    const o = e.outcome;
+    err(`[${e.done}/${e.total}] ${o.binary} on ${o.image} (${o.runtime ?? o.probe}): ${o.status}${o.status === 'passed' ? '' : ` — ${o.reason}`}`);
+  };
 }
 
 async function submitCommand(args: string[], out: Print, err: Print): Promise<number> {
@@ -254,6 +305,49 @@ async function serve(args: string[], err: Print): Promise<number> {
   return EXIT.ok;
 }
 
+async function images(args: string[], out: Print, err: Print): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { all: { type: 'boolean', default: false }, rebuild: { type: 'boolean', default: false } } });
+  // Loaded here: the other commands need none of the image machinery.
+  const [{ IMAGE_IDS: ids, isImageId }, store] = await Promise.all([import('./load/images/catalog.ts'), import('./load/images/store.ts')]);
+  if (sub === 'list') {
+    if (positionals.length > 0 || values.all || values.rebuild) return usage(err, 'distaudit images list: takes no arguments');
+    for (const id of ids) {
+      const m = store.readManifest(id);
+      if (!m) {
+        out(`${id.padEnd(24)}not built\n`);
+        continue;
+      }
+      const rt = Object.entries(m.runtimes).map(([name, r]) => (r ? `${name} ${r.version}` : null)).filter(Boolean).join(', ');
+      const mb = `${Math.round(m.packedSize / 1e6)} MB`;
+      out(`${id.padEnd(24)}${`${m.libc.kind} ${m.libc.version}`.padEnd(13)}${rt.padEnd(44)}${mb.padStart(7)}  built ${m.builtAt.slice(0, 16).replace('T', ' ')}\n`);
+    }
+    return EXIT.ok;
+  }
+  if (sub !== 'build' && sub !== 'prune') return usage(err, 'distaudit images: build, list or prune');
+  const unknown = positionals.filter((p) => !isImageId(p));
+  if (unknown.length > 0) return usage(err, `distaudit images ${sub}: unknown image ${unknown.join(', ')} (known: ${ids.join(', ')})`);
+  if (values.all === positionals.length > 0) return usage(err, `distaudit images ${sub}: name images or give --all`);
+  const chosen = values.all ? ids : positionals.filter(isImageId);
+  if (sub === 'prune') {
+    const { removed, bytes } = await store.pruneImages({ all: values.all, ids: chosen });
+    for (const path of removed) out(`removed ${path}\n`);
+    out(`${removed.length === 0 ? 'nothing to remove' : `freed ${Math.round(bytes / 1e6)} MB`}\n`);
+    return EXIT.ok;
+  }
+  let code: number = EXIT.ok;
+  for (const id of chosen) {
+    try {
+      const image = await store.ensureImage(id, { rebuild: values.rebuild, onProgress: (stage, detail) => err(`${id}: ${stage}…${detail ? ` ${detail}` : ''}`) });
+      out(`${id}: ready at ${image.rootfs} (built ${image.manifest.builtAt}, ${image.manifest.buildSeconds} s)\n`);
+    } catch (e) {
+      err(`distaudit images build: ${id}: ${(e as Error).message}`);
+      code = EXIT.failed;
+    }
+  }
+  return code;
+}
+
 function usage(err: Print, message: string): number {
   err(`${message}\n\n${USAGE}`);
   return EXIT.usage;
@@ -269,6 +363,8 @@ export async function main(argv: string[], out: Print = (s) => void process.stdo
         return await release(rest, out, err);
       case 'inspect':
         return inspect(rest, out, err);
+      case 'images':
+        return await images(rest, out, err);
       case 'serve':
         return await serve(rest, err);
       case 'submit':

@@ -97,7 +97,7 @@ function assemble(
   started: number,
   artifact: Report['artifact'],
   targets: Report['targets'],
-  binaries: readonly AuditedBinary[],
+  binaries: readonly (AuditedBinary & { targets?: string[] })[],
   findings: Finding[],
   checksRun: string[],
   extra: Partial<Pick<Report, 'wheel' | 'npm' | 'jar'>> = {},
@@ -107,7 +107,14 @@ function assemble(
     tool: { name: 'distaudit', version: toolVersion() },
     artifact,
     targets,
-    binaries: binaries.map((b) => ({ path: b.path, size: b.size, sha256: b.sha256, facts: b.facts, ...(b.node !== undefined ? { node: b.node } : {}) })),
+    binaries: binaries.map((b) => ({
+      path: b.path,
+      size: b.size,
+      sha256: b.sha256,
+      facts: b.facts,
+      ...(b.node !== undefined ? { node: b.node } : {}),
+      ...(b.targets ? { targets: b.targets } : {}),
+    })),
     findings,
     verdicts: targetVerdicts(targets, findings),
     overall: overallVerdict(targets, findings),
@@ -171,7 +178,8 @@ export async function auditFile(path: string, options: AuditOptions = {}): Promi
       }
     }
     const checksRun = rules.flatMap((r) => r.checks.map((c) => c.id));
-    return assemble(started, { file, kind: reader.kind, size: scan.size, sha256: scan.sha256 }, targets, binaries, findings, checksRun, reader.summary(ctx, findings));
+    const served = binaries.map((b) => ({ ...b, targets: targetsOf(b).map((t) => t.id) }));
+    return assemble(started, { file, kind: reader.kind, size: scan.size, sha256: scan.sha256 }, targets, served, findings, checksRun, reader.summary(ctx, findings));
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }

@@ -12,13 +12,13 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { AuditStage } from '../audit/audit.ts';
 import { QUEUE, type InspectJob } from '../queue/jobs.ts';
 import type { Queues } from '../queue/queues.ts';
-import { releaseReport } from '../release/release.ts';
 import type { Report } from '../report/schema.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import { TERMINAL, type AuditRecord, type Records } from '../store/records.ts';
 import { toolVersion } from '../tool.ts';
 import { AuditThreadPool, type ThreadAudit, type ThreadLimits } from './audit-thread.ts';
 import { FetchRefused, fetchArtifact } from './fetch-artifact.ts';
+import { AuditFinisher } from './finish.ts';
 
 export interface InspectDeps {
   records: Records;
@@ -26,6 +26,8 @@ export interface InspectDeps {
   queues: Queues;
   limits: ThreadLimits;
   fetch: { allowedOrigins: readonly string[]; maxBytes: number; timeoutMs: number };
+  /** Whether static reports go on to the load queue for real loads (else the audit ends with the static report). */
+  loads: boolean;
 }
 
 export interface WorkerTuning {
@@ -51,9 +53,11 @@ export class InspectProcessor {
   private readonly running = new Set<ThreadAudit>();
   private stopping = false;
   private readonly threads: AuditThreadPool;
+  private readonly finisher: AuditFinisher;
 
   constructor(private readonly deps: InspectDeps) {
     this.threads = new AuditThreadPool(deps.limits);
+    this.finisher = new AuditFinisher(deps);
   }
 
   readonly process = async (job: Job<InspectJob>, token?: string): Promise<{ state: string }> => {
@@ -72,7 +76,7 @@ export class InspectProcessor {
         throw new DelayedError();
       }
       const last = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (last) await this.fail(audit, (e as { code?: string }).code ?? 'audit-failed', (e as Error).message);
+      if (last) await this.finisher.fail(audit, (e as { code?: string }).code ?? 'audit-failed', (e as Error).message);
       throw e;
     }
   };
@@ -100,7 +104,7 @@ export class InspectProcessor {
     const prior = job.data.rerun ? null : await records.priorResult(resultKey);
     if (prior && prior.id !== audit.id) {
       await records.reuseAudit(audit, prior);
-      await this.finished(audit);
+      await this.finisher.finished(audit);
       return;
     }
 
@@ -126,45 +130,15 @@ export class InspectProcessor {
     } finally {
       this.running.delete(thread);
     }
-    await records.finishAudit(audit, report, resultKey, performance.now() - started);
-    await this.finished(audit);
-  }
-
-  private async fail(audit: AuditRecord, code: string, message: string): Promise<void> {
-    await this.deps.records.updateAudit(audit, { state: 'failed', stage: 'failed', finishedAt: Date.now(), verdict: null, error: { code, message } });
-    await this.finished(audit);
-  }
-
-  /** After an audit ends: judge its release if it was the last, and queue the callback. */
-  private async finished(audit: AuditRecord): Promise<void> {
-    const { records } = this.deps;
-    if (audit.release) {
-      if (await records.releaseAuditFinished(audit.release, audit.id)) await this.judgeRelease(audit.release);
+    if (this.deps.loads && report.binaries.length > 0) {
+      // The load worker finishes the audit; the job id makes a second enqueue (this job run again) a no-op.
+      await records.stashReport(audit, report);
+      await records.updateAudit(audit, { stage: 'loading', progress: 0.93 });
+      await this.deps.queues.load.add('load', { v: 1, auditId: audit.id, project: audit.project, artifact: { name: audit.file, blob: blob.sha256 }, resultKey, staticMs: performance.now() - started }, { jobId: audit.id });
       return;
     }
-    await this.notify(audit.project, 'audit', audit.id);
-  }
-
-  private async judgeRelease(id: string): Promise<void> {
-    const { records } = this.deps;
-    const release = await records.release(id);
-    if (!release || TERMINAL.has(release.state)) return;
-    const audits = await Promise.all(release.audits.map((a) => records.audit(a)));
-    const reports = await Promise.all(audits.map((a) => (a?.state === 'done' ? records.report(a) : null)));
-    const failed = release.audits.filter((_, i) => reports[i] === null);
-    if (failed.length > 0) {
-      await records.finishRelease(release, null, { code: 'audit-failed', message: `${failed.length} of the release's audits failed: ${failed.join(', ')}` });
-    } else {
-      const previous = release.previous ? await records.releaseReport(release.previous) : null;
-      await records.finishRelease(release, releaseReport(release.name, reports as Report[], { previous }));
-    }
-    await this.notify(release.project, 'release', release.id);
-  }
-
-  private async notify(project: string, kind: 'audit' | 'release', id: string): Promise<void> {
-    const p = await this.deps.records.project(project);
-    if (!p?.callbackUrl) return;
-    await this.deps.queues.notify.add('notify', { v: 1, project, subject: { kind, id } }, { jobId: `notify-${kind}-${id}` });
+    await records.finishAudit(audit, report, resultKey, performance.now() - started);
+    await this.finisher.finished(audit);
   }
 
   /**
@@ -177,8 +151,8 @@ export class InspectProcessor {
     if (!job?.finishedOn) return; // it will be retried
     const audit = await this.deps.records.audit(job.data.auditId);
     if (!audit || TERMINAL.has(audit.state)) return;
-    if (job.stalledCounter > MAX_STALLED) await this.fail(audit, 'worker-lost', `the worker auditing ${audit.file} stopped ${job.stalledCounter} times before it finished (${err.message})`);
-    else await this.fail(audit, (err as { code?: string }).code ?? 'audit-failed', err.message);
+    if (job.stalledCounter > MAX_STALLED) await this.finisher.fail(audit, 'worker-lost', `the worker auditing ${audit.file} stopped ${job.stalledCounter} times before it finished (${err.message})`);
+    else await this.finisher.fail(audit, (err as { code?: string }).code ?? 'audit-failed', err.message);
   };
 
   /** Stops taking work; audits still running are cancelled (their jobs go back to the queue). */

@@ -8,6 +8,10 @@
  * moved to another worker without losing anything.
  */
 
+import type { Loads } from '../load/schema.ts';
+
+export type { LoadOutcome, PlannedLoad } from '../load/schema.ts';
+
 /** Queue names. Static inspection and real loads are separate so load workers can run only where the sandbox is. */
 export const QUEUE = {
   inspect: 'distaudit-inspect',
@@ -29,44 +33,24 @@ export interface InspectJob {
   rerun: boolean;
 }
 
-/** One binary loaded in one target's image, as the load worker will do it. */
-export interface PlannedLoad {
-  /** Path of the binary inside the artifact. */
-  binary: string;
-  binarySha256: string;
-  /** The target id from the static report. */
-  target: string;
-  /** How the binary is loaded: by its runtime, or by the raw dlopen probe. */
-  probe: 'python' | 'java' | 'node' | 'dlopen';
-}
-
-export const LOAD_STATUSES = ['passed', 'failed', 'crashed', 'timed-out', 'not-run'] as const;
-export type LoadStatus = (typeof LOAD_STATUSES)[number];
-
-/** What one planned load came to. */
-export interface LoadOutcome extends PlannedLoad {
-  status: LoadStatus;
-  /** The image it ran in ('debian-bookworm-amd64'), null when not run. */
-  image: string | null;
-  /** Why it was not run, or the failure's class ('missing-library', 'symbol-version', ...). */
-  reason: string;
-  /** The loader's own words, verbatim. */
-  output: string;
-  /** The static finding (check id) that predicted a failure; null for a surprise. */
-  predictedBy: string | null;
-}
-
-/** Real loads of an artifact's binaries in clean root filesystems (the load worker, issue 6). */
+/**
+ * Real loads of an artifact's binaries in clean root filesystems, after its
+ * static audit (whose report the records keep): the load worker plans them
+ * against the images its host has, runs them, and finishes the audit.
+ */
 export interface LoadJob {
   v: 1;
   auditId: string;
   project: string;
   artifact: { name: string; blob: string };
-  loads: PlannedLoad[];
+  /** The reuse index entry the finished report is filed under. */
+  resultKey: string;
+  /** How long the static audit took, ms (the audit's duration adds the loads). */
+  staticMs: number;
 }
 
 export interface LoadJobResult {
-  outcomes: LoadOutcome[];
+  loads: Loads;
 }
 
 /** A signed POST of a final verdict to the project's callback URL. */

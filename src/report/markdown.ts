@@ -4,8 +4,12 @@
  */
 import type { Report, Verdict } from './schema.ts';
 import { counts } from './text.ts';
+import { loadTally } from '../load/summary.ts';
+import type { LoadOutcome } from '../load/schema.ts';
 
 const BADGE: Record<Verdict, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
+const LOAD_BADGE: Record<LoadOutcome['status'], string> = { passed: '✅ passed', failed: '❌ failed', crashed: '💥 crashed', 'timed-out': '⏱️ timed out', 'not-run': '➖ not run' };
+
 const SEVERITY = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' } as const;
 
 /** Escapes text for a Markdown table cell. */
@@ -25,6 +29,16 @@ export function renderMarkdown(r: Report): string {
     for (const v of r.verdicts) {
       const t = r.targets.find((x) => x.id === v.target);
       out.push(`| ${code(v.target)} | ${cell(t?.claims.join(', ') ?? '')} | ${BADGE[v.verdict]} | ${v.errors} | ${v.warnings} |`);
+    }
+  }
+  if (r.loads) {
+    out.push('', `### Real loads (${r.loads.driver})`, '', `${loadTally(r.loads.outcomes)}.`);
+    if (r.loads.outcomes.length > 0) {
+      out.push('', '| binary | target | image | runtime | result | loader says | predicted by |', '|---|---|---|---|---|---|---|');
+      for (const o of r.loads.outcomes) {
+        const predicted = o.status === 'passed' || o.status === 'not-run' ? '' : o.predictedBy ? code(o.predictedBy) : '**surprise**';
+        out.push(`| ${code(o.binary)} | ${code(o.target)} | ${o.image ? code(o.image) : ''} | ${cell(o.runtime ?? '')} | ${LOAD_BADGE[o.status]} | ${cell(o.status === 'passed' ? '' : o.reason)} | ${predicted} |`);
+      }
     }
   }
   if (r.findings.length > 0) {

@@ -10,6 +10,7 @@ import { NodeAddonFactsSchema } from '../binary/addons/node.ts';
 import { FindingSchema } from '../audit/types.ts';
 import { Nullable } from '../schema.ts';
 import { TargetSchema } from '../target.ts';
+import { LoadsSchema } from '../load/schema.ts';
 
 export const REPORT_SCHEMA_ID = 'https://distaudit.dev/schema/report-v1.json';
 
@@ -40,6 +41,11 @@ export const AuditedBinarySummarySchema = Type.Object({
   sha256: Type.String(),
   facts: Type.Array(BinaryFactsSchema, { description: 'One entry per binary; per slice for a fat Mach-O.' }),
   node: Type.Optional(Nullable(NodeAddonFactsSchema)),
+  targets: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Ids of the targets this binary must serve: every target of a wheel; for npm packages and JARs, those its own path or package claims.',
+    }),
+  ),
 });
 
 export const WheelSummarySchema = Type.Object(
@@ -100,6 +106,7 @@ export const ReportSchema = Type.Object(
     wheel: Type.Optional(WheelSummarySchema),
     npm: Type.Optional(NpmSummarySchema),
     jar: Type.Optional(JarSummarySchema),
+    loads: Type.Optional(LoadsSchema),
     checksRun: Type.Array(Type.String(), { description: 'Ids of every check that ran on this artifact: those without a finding passed.' }),
     durationMs: Type.Number({ minimum: 0 }),
   },

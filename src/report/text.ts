@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../audit/types.ts';
 import type { Report, Verdict } from './schema.ts';
+import { loadLine, loadTally } from '../load/summary.ts';
 
 const MARK: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
 
@@ -35,6 +36,11 @@ export function renderText(r: Report): string {
       const t = r.targets.find((x) => x.id === v.target);
       out.push(`    ${MARK[v.verdict]}  ${v.target.padEnd(width)}  ${t?.claims.join(', ') ?? ''}${v.errors + v.warnings > 0 ? `  (${counts(v)})` : ''}`);
     }
+  }
+  if (r.loads) {
+    out.push(`  real loads (${r.loads.driver}; ${r.loads.images.map((i) => i.id).join(', ') || 'no image'}): ${loadTally(r.loads.outcomes)}`);
+    // Passed loads are counted, not listed: the failures and the reasons for what did not run are what people read.
+    for (const o of r.loads.outcomes.filter((x) => x.status !== 'passed')) out.push(`    ${o.status.toUpperCase().padEnd(9)} ${loadLine(o)}`);
   }
   for (const [severity, title] of [['error', 'errors'], ['warning', 'warnings'], ['info', 'info']] as const) {
     const fs = r.findings.filter((f) => f.severity === severity);

@@ -5,6 +5,7 @@
 import { AUDIT_CHECKS } from '../audit/checks.ts';
 import type { Check, Rule } from '../audit/types.ts';
 import { RELEASE_CHECKS } from '../release/checks.ts';
+import { LOAD_CHECKS } from '../load/checks.ts';
 import { archiveRule } from './archive/archive.ts';
 import { unparsableRule } from './binary/unparsable.ts';
 import { binaryPlatformRule } from './binary/platform.ts';
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
 export const DOCUMENTED_CHECKS: readonly { checks: readonly Check[]; kinds: readonly string[] }[] = [
   { checks: AUDIT_CHECKS, kinds: ['all'] },
   ...RULES,
+  { checks: LOAD_CHECKS, kinds: ['wheel', 'jar', 'npm', 'node-addon'] },
   { checks: Object.values(RELEASE_CHECKS), kinds: ['release'] },
 ];
 

@@ -7,6 +7,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from '../jobs/audit-thread.ts';
 import { DEFAULT_TUNING, type WorkerTuning } from '../jobs/inspect.ts';
+import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from '../load/host.ts';
+import { IMAGE_IDS } from '../load/images/catalog.ts';
+import type { ImageId } from '../load/types.ts';
 
 export interface ServiceConfig {
   host: string;
@@ -33,6 +36,8 @@ export interface ServiceConfig {
   audit: ThreadLimits;
   /** Run the workers in the API process (the embedded default). */
   inProcessWorkers: boolean;
+  /** Real loads after the static audit; null: off (audits end with their static report). */
+  loads: LoadSettings | null;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,6 +46,28 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${JSON.stringify(v)}`);
   return n;
+}
+
+function loadSettings(env: NodeJS.ProcessEnv): LoadSettings | null {
+  const onOff = (env.DISTAUDIT_LOADS ?? 'on').toLowerCase();
+  if (onOff === 'off') return null;
+  if (onOff !== 'on') throw new Error(`DISTAUDIT_LOADS must be on or off, not ${JSON.stringify(env.DISTAUDIT_LOADS)}`);
+  const driver = env.DISTAUDIT_LOAD_DRIVER ?? DEFAULT_LOAD_SETTINGS.driver;
+  if (driver !== 'bwrap' && driver !== 'docker') throw new Error(`DISTAUDIT_LOAD_DRIVER must be bwrap or docker, not ${JSON.stringify(driver)}`);
+  const images = env.DISTAUDIT_LOAD_IMAGES ? env.DISTAUDIT_LOAD_IMAGES.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const unknown = images?.filter((i) => !(IMAGE_IDS as readonly string[]).includes(i)) ?? [];
+  if (unknown.length > 0) throw new Error(`DISTAUDIT_LOAD_IMAGES names unknown images: ${unknown.join(', ')} (known: ${IMAGE_IDS.join(', ')})`);
+  const d = DEFAULT_LOAD_SETTINGS;
+  return {
+    driver,
+    images: images as ImageId[] | null,
+    limits: {
+      timeoutMs: num(env, 'DISTAUDIT_LOAD_TIMEOUT_S', d.limits.timeoutMs / 1000) * 1000,
+      memoryBytes: num(env, 'DISTAUDIT_LOAD_MEMORY_MB', d.limits.memoryBytes / MB) * MB,
+      pids: num(env, 'DISTAUDIT_LOAD_PIDS', d.limits.pids),
+    },
+    concurrency: num(env, 'DISTAUDIT_LOAD_CONCURRENCY', d.concurrency),
+  };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -74,6 +101,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
       timeoutMs: num(env, 'DISTAUDIT_AUDIT_TIMEOUT_S', DEFAULT_THREAD_LIMITS.timeoutMs / 1000) * 1000,
     },
     inProcessWorkers: redisUrl === null,
+    loads: loadSettings(env),
     ...overrides,
   };
 }

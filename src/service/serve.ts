@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { startInspectWorker, DEFAULT_TUNING, type WorkerTuning } from '../jobs/inspect.ts';
-import { startLoadWorker } from '../jobs/load.ts';
+import { serviceLoadRunner, startLoadWorker } from '../jobs/load.ts';
+import { DEFAULT_LOAD_SETTINGS } from '../load/host.ts';
 import { startNotifyWorker } from '../jobs/notify.ts';
 import { openQueues, type Queues } from '../queue/queues.ts';
 import { BlobStore } from '../store/blobs.ts';
@@ -61,11 +62,21 @@ export function openBackend(target: RedisTarget, dataDir: string, role: 'api' | 
   };
 }
 
+/** The load worker, as configured: in `serve` and in workers/load.ts. */
+export function startLoadWorkers(backend: Backend, config: ServiceConfig, tuning: { concurrency: number } = { concurrency: 1 }) {
+  const { redis, records, blobs, queues } = backend;
+  return [startLoadWorker(redis, { records, blobs, queues, runner: serviceLoadRunner(config.loads ?? DEFAULT_LOAD_SETTINGS) }, tuning)];
+}
+
 /** The inspect worker and the notify worker that sends its callbacks, as configured: in `serve` and in workers/inspect.ts. */
 export function startInspectWorkers(backend: Backend, config: ServiceConfig, tuning: WorkerTuning = DEFAULT_TUNING) {
   const { redis, records, blobs, queues } = backend;
   return [
-    startInspectWorker(redis, { records, blobs, queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs } }, tuning),
+    startInspectWorker(
+      redis,
+      { records, blobs, queues, limits: config.audit, fetch: { allowedOrigins: config.fetchAllowedOrigins, maxBytes: config.maxUploadBytes, timeoutMs: config.fetchTimeoutMs }, loads: config.loads !== null },
+      tuning,
+    ),
     startNotifyWorker(redis, { records, publicUrl: config.publicUrl, timeoutMs: 30_000 }),
   ];
 }
@@ -112,7 +123,7 @@ export async function startService(config: ServiceConfig, options: { logger?: Fa
   const url = ctx.config.publicUrl;
 
   const wb = config.inProcessWorkers ? openBackend(target, config.dataDir, 'worker') : null;
-  const workers: { close(graceMs?: number): Promise<void> }[] = wb ? [...startInspectWorkers(wb, ctx.config, options.tuning), startLoadWorker(wb.redis)] : [];
+  const workers: { close(graceMs?: number): Promise<void> }[] = wb ? [...startInspectWorkers(wb, ctx.config, options.tuning), ...(config.loads ? startLoadWorkers(wb, ctx.config) : [])] : [];
 
   let stopping: Promise<void> | null = null;
   return {

@@ -209,6 +209,16 @@ export class Records {
     return json === null ? null : (JSON.parse(json) as Report);
   }
 
+  /** Keeps the static report of an audit that goes on to real loads (the load worker reads it back and finishes the audit). */
+  async stashReport(a: AuditRecord, report: Report): Promise<void> {
+    await this.redis.set(`da:static:${a.id}`, JSON.stringify(report), 'EX', 7 * 24 * 3600);
+  }
+
+  async stashedReport(a: AuditRecord): Promise<Report | null> {
+    const json = await this.redis.get(`da:static:${a.id}`);
+    return json === null ? null : (JSON.parse(json) as Report);
+  }
+
   /**
    * Marks an audit done with its report, in one transaction: the report, the
    * state, the reuse index and the verdict count are written together.
@@ -226,7 +236,12 @@ export class Records {
       size: report.artifact.size,
     };
     Object.assign(a, patch);
-    const m = this.redis.multi().set(`da:report:${a.id}`, JSON.stringify(report)).hset(`da:audit:${a.id}`, encode(patch)).hincrby('da:stats:verdicts', report.overall.verdict, 1);
+    const m = this.redis
+      .multi()
+      .set(`da:report:${a.id}`, JSON.stringify(report))
+      .hset(`da:audit:${a.id}`, encode(patch))
+      .hincrby('da:stats:verdicts', report.overall.verdict, 1)
+      .del(`da:static:${a.id}`);
     if (resultKey) m.set(resultKey, a.id);
     await m.exec();
     await this.publish({ kind: 'audit', id: a.id, project: a.project, state: 'done', stage: 'done', progress: 1, verdict: a.verdict, durationMs });

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { QueueEvents } from 'bullmq';
-import { QUEUE, type LoadJobResult } from '../../src/queue/jobs.ts';
+import { DEFAULT_LOAD_SETTINGS } from '../../src/load/host.ts';
+import type { Report } from '../../src/report/schema.ts';
 import { startTestService, ADMIN_TOKEN, type TestService } from './harness.ts';
 import { serviceArtifacts, type TestArtifact } from './artifacts.ts';
 import { repoRoot } from '../support/fixture-builder.ts';
@@ -247,23 +247,25 @@ test('projects are managed with the admin token only', async () => {
   assert.equal((await svc.call('/v1/audits', second)).status, 200);
 });
 
-test('the load queue takes jobs of the contract; a host without a sandbox reports every load not-run', async () => {
-  const events = new QueueEvents(QUEUE.load, { connection: { path: svc.redis.target.path } });
-  await events.waitUntilReady();
+test('with loads on and no usable sandbox, the audit still finishes: every load not-run with the driver\'s reason, static verdicts unchanged', async () => {
+  // The docker driver on a host without a Docker engine: the load worker must say so, never pass a load.
+  const withLoads = await startTestService({ config: { loads: { ...DEFAULT_LOAD_SETTINGS, driver: 'docker' } } });
   try {
-    const job = await svc.service.ctx.queues.load.add('load', {
-      v: 1,
-      auditId: 'a1',
-      project: 'alpha',
-      artifact: { name: arts.wheel.name, blob: '0'.repeat(64) },
-      loads: [{ binary: 'demo/_ext.so', binarySha256: '1'.repeat(64), target: 'linux-x86_64-glibc2.17', probe: 'python' }],
-    });
-    const result = (await job.waitUntilFinished(events, 30_000)) as LoadJobResult;
-    assert.deepEqual(
-      result.outcomes.map((o) => [o.status, o.image, o.reason]),
-      [['not-run', null, 'this host has no load sandbox configured']],
-    );
+    const p = await withLoads.project('loads');
+    const id = ids(await json(await withLoads.upload(p.token, [arts.wheel])))[0]!;
+    const done = await withLoads.waitAudit(p.token, id);
+    assert.equal(done.state, 'done');
+    const report = (await json(await withLoads.call(`/v1/audits/${id}/report`, p.token))) as unknown as Report;
+    assert.ok(report.loads, 'the report has a load section');
+    assert.equal(report.loads.driver, 'docker');
+    assert.ok(report.loads.outcomes.length > 0);
+    for (const o of report.loads.outcomes) {
+      assert.equal(o.status, 'not-run');
+      assert.match(o.reason, /the docker load driver cannot run on this host: /);
+    }
+    assert.equal(report.overall.verdict, 'pass');
+    assert.ok(!report.findings.some((f) => f.check.startsWith('load.')));
   } finally {
-    await events.close();
+    await withLoads.stop();
   }
 });

@@ -55,7 +55,7 @@ export async function startTestService(
   const redis = await startEmbeddedRedis(redisDir);
   const config = configFromEnv(
     { DISTAUDIT_DATA: dataDir, ...options.env },
-    { port: 0, redisUrl: `unix://${redis.target.path}`, adminToken: ADMIN_TOKEN, inProcessWorkers: options.workers ?? true, ...options.config },
+    { port: 0, redisUrl: `unix://${redis.target.path}`, adminToken: ADMIN_TOKEN, inProcessWorkers: options.workers ?? true, loads: null, ...options.config },
   );
   const service = await startService(config, { logger: false, tuning: options.tuning });
   const url = service.url;
