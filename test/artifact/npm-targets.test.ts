@@ -80,6 +80,15 @@ test('an untagged Linux prebuild claims musl too; a glibc build is not held to t
   assert.ok(musl.findings.some((f) => f.check === 'elf.libc-mismatch' && f.targets.includes('linux-x86_64-glibc2.28-node')), JSON.stringify(musl.findings));
 });
 
+test('package.json libc narrows untagged prebuilds: npm refuses the package on the libc it excludes', async () => {
+  const glibcOnly = await modelOf({ 'prebuilds/linux-x64/static.node': NAPI }, { libc: ['glibc'] });
+  assert.deepEqual(ids(npmTargets(glibcOnly)), ['linux-x86_64-glibc2.28-node']);
+  const notMusl = await modelOf({ 'prebuilds/linux-x64/static.node': NAPI }, { libc: ['!musl'] });
+  assert.deepEqual(ids(npmTargets(notMusl)), ['linux-x86_64-glibc2.28-node']);
+  const muslOnly = await modelOf({ 'prebuilds/linux-x64/static.node': NAPI }, { libc: ['musl'] });
+  assert.deepEqual(ids(npmTargets(muslOnly)), ['linux-x86_64-musl-node']);
+});
+
 test('a platform package claims what its os / cpu / libc fields say, N-API on every admitted Node', async () => {
   const m = await modelOf({ 'demo.linux-arm64-musl.node': MUSL }, { name: 'demo-linux-arm64-musl', os: ['linux'], cpu: ['arm64'], libc: ['musl'], engines: { node: '>=20' } });
   const targets = npmTargets(m);

@@ -38,7 +38,9 @@
  * Void Linux — the loadability test of src/rules/linux/musl-load.ts, with
  * libstdc++ and libgcc_s counted present (Alpine's nodejs package and
  * unofficial musl Node builds depend on both). An untagged build that is
- * linked against musl is held to the glibc target, where it fails.
+ * linked against musl is held to the glibc target, where it fails. A
+ * package.json `libc` field narrows all of this: npm refuses to install the
+ * package on a Linux whose libc it excludes, so no prebuild serves that libc.
  */
 import { ARCHES, type Arch } from '../../binary/arch.ts';
 import type { BinaryFacts } from '../../binary/describe.ts';
@@ -47,6 +49,7 @@ import type { NodeAddonFacts } from '../../binary/addons/node.ts';
 import { targetId, type LibcKind, type NodeRuntime, type Os, type Target } from '../../target.ts';
 import { abiNumber, nodeArchName, npmArch, npmPlatformOs, osPlatform } from './prebuilds.ts';
 import type { NpmModel, ScannedNative } from './model.ts';
+import { listAllows } from './package-json.ts';
 import { linesOf, lowestLine, nodeGlibcFloorFor, nodeLines, nodeMacosFloorFor, rangeText, type NodeLines } from './node-lines.ts';
 
 /** The policy musl targets of Node addons are judged by. */
@@ -132,6 +135,7 @@ export function npmServings(model: NpmModel): Map<string, Serving[]> {
     if (s.length > 0) out.set(path, [...(out.get(path) ?? []), ...s]);
   };
   const natives = new Set(model.natives);
+  const pjLibc = model.packageJson?.libc ?? null;
 
   // 1. prebuildify: the directory and the file's tags.
   for (const p of model.prebuilds) {
@@ -142,7 +146,8 @@ export function npmServings(model: NpmModel): Map<string, Serving[]> {
     for (const a of p.tuple.architectures) {
       const arch = npmArch(a, p.tuple.platform);
       if (!arch) continue;
-      add(p.path, platformServings(os, arch, p.tags.libc, node, p.rel));
+      // npm refuses the package on a Linux whose libc its package.json `libc` excludes: no prebuild serves it there.
+      add(p.path, platformServings(os, arch, p.tags.libc, node, p.rel).filter((s) => s.platform.os !== 'linux' || !s.platform.libc || listAllows(pjLibc, s.platform.libc)));
     }
   }
 
