@@ -89,7 +89,10 @@ static void tcp(const char *label, const char *ip, int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   char target[64];
   snprintf(target, sizeof target, "%s:%d", ip, port);
-  if (fd < 0) return report(label, target, -1);
+  if (fd < 0) {
+    report(label, target, -1);
+    return;
+  }
   int rc = connect_within(fd, (struct sockaddr *)&sa, sizeof sa);
   if (rc == 0) (void)!write(fd, "pwned\n", 6);
   report(label, target, rc);
@@ -148,7 +151,10 @@ static void attack_escape(void) {
 
 static void attack_daemon(void) {
   pid_t child = fork();
-  if (child < 0) return report("fork", "daemon", -1);
+  if (child < 0) {
+    report("fork", "daemon", -1);
+    return;
+  }
   if (child == 0) {
     setsid();
     if (fork() == 0) {
@@ -210,9 +216,15 @@ static void attack_segv(void) {
 static void attack_bus(void) {
   dprintf(2, "hostile: bus read-past-end: started\n");
   int fd = open("/scratch/bus", O_RDWR | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return report("bus", "/scratch/bus", -1);
+  if (fd < 0) {
+    report("bus", "/scratch/bus", -1);
+    return;
+  }
   volatile char *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0); /* the file is empty: the page has no backing */
-  if (p == MAP_FAILED) return report("bus", "mmap", -1);
+  if (p == MAP_FAILED) {
+    report("bus", "mmap", -1);
+    return;
+  }
   (void)p[0];
 }
 

@@ -8,15 +8,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BwrapDriver, chainArgv } from '../../src/load/drivers/bwrap.ts';
 import { CappedOutput, OUTPUT_CAP } from '../../src/load/drivers/driver.ts';
 import { DENIED_SYSCALLS } from '../../src/load/drivers/seccomp.ts';
-import { DEFAULT_LIMITS, type Image, type SandboxRequest } from '../../src/load/types.ts';
+import { DEFAULT_LIMITS, type Image, type SandboxRequest, type SandboxResult } from '../../src/load/types.ts';
 import { emptyForSandbox, loadFixtures, stageForSandbox } from '../fixtures/load-hostile.ts';
+import { repoRoot } from '../support/fixture-builder.ts';
 import { bookworm, leftoverRunState, newZombies, processInfo, processesWithEnv, sandboxZombies, snapshotTree, treeChanges } from './sandbox-helpers.ts';
 
 const driver = new BwrapDriver();
@@ -40,6 +42,8 @@ before(async () => {
 
 after(() => {
   for (const d of [inputs, probes]) if (d) rmSync(d, { recursive: true, force: true });
+  assert.deepEqual(leftoverRunState(), []);
+  assert.deepEqual(processesWithEnv(nonce), []);
 });
 
 function req(argv: string[], extra: Partial<SandboxRequest> = {}): SandboxRequest {
@@ -163,7 +167,7 @@ test('output up to the cap is kept whole, in any chunking; past it the head and 
 
 test('/scratch is the working directory, writable, empty at each start and discarded after', async () => {
   const r1 = await sh(`pwd; ls -A; echo kept > ${nonce}; cat ${nonce}; ls -ld . | cut -d' ' -f1,3`);
-  assert.equal(r1.stdout, `/scratch\nkept\n${root ? 'drwx------ nobody' : `drwx------ ${process.env.USER}`}\n`);
+  assert.equal(r1.stdout, `/scratch\nkept\n${root ? 'drwx------ nobody' : `drwx------ ${userInfo().username}`}\n`);
   const r2 = await sh('ls -A');
   assert.equal(r2.stdout, '', 'a second run saw the first one\'s scratch');
   const scratches = readdirSync(tmpdir()).filter((n) => n.startsWith('distaudit-scratch-'));
@@ -201,6 +205,38 @@ test(`the command runs as ${root ? 'uid 65534' : 'this user'}, with no capabilit
   for (const cap of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) assert.match(r.stdout, new RegExp(`^${cap}:\\t0000000000000000$`, 'm'));
   assert.match(r.stdout, /^NoNewPrivs:\t1$/m);
   assert.match(r.stdout, /^Seccomp:\t2$/m);
+});
+
+test('the sandbox has rlimits it cannot raise: no core dumps, 1024 files, 256 MiB per file', async () => {
+  const r = await sh('grep -E "^Max (core file size|open files|file size) " /proc/self/limits | tr -s " "; ulimit -H -c unlimited 2>&1 || echo raise-refused');
+  assert.match(r.stdout, /^Max file size 268435456 268435456 bytes $/m);
+  assert.match(r.stdout, /^Max core file size 0 0 bytes $/m);
+  assert.match(r.stdout, /^Max open files 1024 1024 files $/m);
+  assert.match(r.stdout, /raise-refused/);
+});
+
+test('without writable cgroups (here: as an unprivileged user) runs still work, and the driver says loudly that limits do not hold', { skip: !root && 'this test drops from root to uid 65534; run it as root' }, () => {
+  // A separate process as uid 65534, which may not create cgroups on this host.
+  const script = `
+    import { BwrapDriver } from './src/load/drivers/bwrap.ts';
+    const warnings = [];
+    process.on('warning', (w) => warnings.push(w.code + ': ' + w.message));
+    const d = new BwrapDriver();
+    const image = JSON.parse(process.env.IMAGE);
+    const r = await d.run({ image, inputs: process.env.INPUTS, probes: process.env.PROBES, argv: ['/bin/sh', '-c', 'id -u; kill -SEGV $$'], env: { PATH: '/usr/bin:/bin' }, limits: { timeoutMs: 5000, memoryBytes: 1 << 28, pids: 64 } });
+    await new Promise((res) => setImmediate(res));
+    console.log(JSON.stringify({ limits: d.limits, result: r, warnings }));`;
+  const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH!, HOME: tmpdir(), IMAGE: JSON.stringify(image), INPUTS: inputs, PROBES: probes },
+    encoding: 'utf8',
+  });
+  const { limits, result, warnings } = JSON.parse(out.trim().split('\n').pop()!) as { limits: { enforced: boolean; reason?: string }; result: SandboxResult; warnings: string[] };
+  assert.equal(limits.enforced, false);
+  assert.match(limits.reason!, /cannot create a child cgroup|does not offer|cannot enable/);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^DISTAUDIT_LOAD_LIMITS: memory and pids limits of loads are NOT enforced/);
+  assert.deepEqual([result.stdout, result.signal, result.oomKilled, result.pidsLimitHit], ['65534\n', 'SIGSEGV', false, false]);
 });
 
 test('a request the image cannot take is refused before anything runs', async () => {
@@ -251,9 +287,4 @@ test('as root, the chain drops to uid 65534 inside a pid namespace of its own', 
   assert.deepEqual(argv.slice(bw + 1, bw + 4), ['--ro-bind', image.rootfs, '/'], 'the rootfs bind must come first');
   assert.ok(argv.includes('--reuid=65534') && argv.includes('--clear-groups'));
   assert.ok(argv.indexOf('--reuid=65534') < bw);
-});
-
-after(() => {
-  assert.deepEqual(leftoverRunState(), []);
-  assert.deepEqual(processesWithEnv(nonce), []);
 });

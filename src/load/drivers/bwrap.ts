@@ -50,9 +50,10 @@
  *     const r = await driver.run({ image, inputs, probes, argv: ['/usr/bin/python3', '-c', 'import m'], env: { PATH: '/usr/bin:/bin' }, limits: DEFAULT_LIMITS });
  *   }
  */
-import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { spawnWithPrivateBinfmt } from '../binfmt.ts';
 import { SANDBOX_PATHS, type LoadDriver, type SandboxRequest, type SandboxResult } from '../types.ts';
 import { detectCgroups, RunCgroup, sweepStaleCgroups, type CgroupSupport } from './cgroup.ts';
@@ -70,6 +71,8 @@ import {
   sweepStaleScratch,
 } from './driver.ts';
 import { seccompProgram } from './seccomp.ts';
+
+const execFileP = promisify(execFile);
 
 /** Size of the sandbox's /tmp (a tmpfs, charged to the run's memory cgroup). */
 const TMP_BYTES = 64 * 1024 * 1024;
@@ -127,7 +130,7 @@ function shQuote(s: string): string {
  * /proc/self/stat names it as the host sees it, even as pid 1 of the outer
  * namespace), joins the cgroups (0 means "the writer"), execs its arguments.
  */
-export function launcherScript(procsFiles: string[]): string {
+function launcherScript(procsFiles: string[]): string {
   const steps = [`read -r pid _ < /proc/self/stat`, `echo "$pid" >&${PID_FD}`, `exec ${PID_FD}>&-`, ...procsFiles.map((f) => `echo 0 > ${shQuote(f)}`)];
   return `${steps.join(' && ')} || { echo '${LAUNCH_FAILED}' >&2; exit 125; }; exec "$@"`;
 }
@@ -298,6 +301,10 @@ async function checkAvailable(): Promise<{ ok: true } | { ok: false; reason: str
   for (const tool of ['prlimit', 'unshare', ...(runningAsRoot() ? ['setpriv'] : [])]) {
     if (!findOnPath(tool)) return { ok: false, reason: `${tool} is not installed: apt-get install util-linux` };
   }
+  const version = await bwrapVersion();
+  if (version && (version[0] === 0 && version[1] < 8)) {
+    return { ok: false, reason: `bubblewrap ${version.join('.')} is too old: loads need 0.8 or later (--disable-userns, --size); Debian 12 and Ubuntu 24.04 have it` };
+  }
   const sysctl = (name: string) => {
     try {
       return readFileSync(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').trim();
@@ -314,8 +321,9 @@ async function checkAvailable(): Promise<{ ok: true } | { ok: false; reason: str
   const argv = [
     ...(runningAsRoot() ? ['unshare', '--pid', '--fork', '--kill-child', '--'] : []),
     ...privilegeDrop(),
-    '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev',
-    '--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv',
+    '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--size', String(TMP_BYTES), '--tmpfs', '/tmp',
+    '--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--cap-drop', 'ALL',
+    '--hostname', 'sandbox', '--clearenv',
     '--seccomp', '3', '--', 'true',
   ]; // prettier-ignore
   const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
@@ -330,4 +338,15 @@ async function checkAvailable(): Promise<{ ok: true } | { ok: false; reason: str
     return { ok: false, reason: `a trivial bubblewrap sandbox failed (status ${r.code}): ${r.err.trim() || 'no message'}; user namespaces may be restricted for uid ${runningAsRoot() ? SANDBOX_UID : process.getuid?.()}` };
   }
   return { ok: true };
+}
+
+/** bwrap --version as [major, minor], or null when it does not say. */
+async function bwrapVersion(): Promise<[number, number] | null> {
+  try {
+    const { stdout } = await execFileP('bwrap', ['--version'], { env: HOST_TOOL_ENV, timeout: 5000 });
+    const m = /(\d+)\.(\d+)/.exec(stdout);
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  } catch {
+    return null;
+  }
 }

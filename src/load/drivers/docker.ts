@@ -21,8 +21,8 @@
  * once per manifest (the hash is the manifest's, so a rebuilt image is
  * imported again).
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { SANDBOX_PATHS, type Image, type LoadDriver, type SandboxRequest, type SandboxResult } from '../types.ts';
 import { CappedOutput, checkRequest, findOnPath, makeScratch, removeScratch, SANDBOX_GID, SANDBOX_UID, statusFromExit } from './driver.ts';
 
@@ -116,7 +116,8 @@ export class DockerDriver implements LoadDriver {
     if (!ready.ok) throw new Error(`docker driver: ${ready.reason}`);
     await this.ensureImported(req.image);
     const scratch = makeScratch();
-    const container = `distaudit-load-${process.pid}-${++runCounter}`;
+    // Unique across processes and hosts sharing one engine.
+    const container = `distaudit-load-${process.pid}-${++runCounter}-${randomBytes(4).toString('hex')}`;
     try {
       return await runContainer(req, scratch, container);
     } finally {
@@ -127,16 +128,21 @@ export class DockerDriver implements LoadDriver {
 }
 
 function importRootfs(rootfs: string, tag: string, platform: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['--numeric-owner', '-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const imp = spawn('docker', ['import', '--platform', platform, '-', tag], { stdio: ['pipe', 'ignore', 'pipe'], env: DOCKER_ENV });
-    tar.stdout!.pipe(imp.stdin!);
-    let err = '';
-    tar.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    imp.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    tar.on('error', reject);
-    imp.on('error', reject);
-    imp.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker import of ${rootfs} as ${tag} failed: ${err.trim()}`))));
+  const tar = spawn('tar', ['--numeric-owner', '-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const imp = spawn('docker', ['import', '--platform', platform, '-', tag], { stdio: ['pipe', 'ignore', 'pipe'], env: DOCKER_ENV });
+  tar.stdout!.pipe(imp.stdin!);
+  let err = '';
+  const ended = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => {
+      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', (e) => ((err += e.message), resolve(null)));
+      child.on('close', resolve);
+    });
+  // Both must succeed: docker would import whatever part of the stream a failing tar wrote.
+  return Promise.all([ended(tar), ended(imp)]).then(async ([tarCode, impCode]) => {
+    if (tarCode === 0 && impCode === 0) return;
+    if (impCode === 0) await docker(['image', 'rm', tag]);
+    throw new Error(`importing ${rootfs} as ${tag} failed (tar ${tarCode}, docker import ${impCode}): ${err.trim()}`);
   });
 }
 
