@@ -46,7 +46,7 @@ export function pythonModuleName(path: string): string | null {
   return [...parts.slice(0, -1), ext.module].join('.');
 }
 
-type Decision = { probe: ProbeKind; module?: string } | { probe: ProbeKind; notRun: string };
+type Decision = { probe: ProbeKind; module?: string; standIn?: string } | { probe: ProbeKind; notRun: string };
 
 const minorOf = (version: string) => Number(version.split('.')[1] ?? NaN);
 
@@ -66,6 +66,13 @@ function pythonDecision(target: Target, image: ImageManifest, module: string): D
   return { probe: 'python', module };
 }
 
+/**
+ * Libraries every Node system on musl has (Alpine's nodejs and the unofficial
+ * musl builds depend on them) but a musl image without Node does not: Debian
+ * has no musl build of them. An addon that needs one cannot be judged there.
+ */
+const MUSL_NODE_SYSTEM_LIBS = ['libstdc++.so.6', 'libgcc_s.so.1'];
+
 /** Whether the image's Node (or, without one, the N-API resolution harness) can load the addon. */
 function nodeDecision(target: Target, image: ImageManifest, bin: Binary): Decision {
   const node = image.runtimes.node;
@@ -74,6 +81,8 @@ function nodeDecision(target: Target, image: ImageManifest, bin: Binary): Decisi
   if (target.node && target.node.runtime !== 'node') return { probe: 'node', notRun: `built for ${target.node.runtime}; no image has it` };
   if (!node) {
     if (v8) return { probe: 'node', notRun: `${image.title} has no Node, and a V8 addon can only be checked by the Node it was built for` };
+    const lacking = image.libc.kind === 'musl' ? MUSL_NODE_SYSTEM_LIBS.filter((l) => bin.facts.some((f) => f.needed.includes(l))) : [];
+    if (lacking.length > 0) return { probe: 'node', notRun: `${image.title} has no Node, and not the ${lacking.join(' and ')} every musl Node system has (no musl build of them in Debian), which the addon needs` };
     return { probe: 'node' };
   }
   const has = `${image.title} has Node ${node.version} (NODE_MODULE_VERSION ${node.moduleVersion}, N-API ${node.napi})`;
@@ -82,7 +91,11 @@ function nodeDecision(target: Target, image: ImageManifest, bin: Binary): Decisi
     if (claimed !== node.moduleVersion) return { probe: 'node', notRun: `${has}; the addon claims NODE_MODULE_VERSION ${claimed ?? 'unknown'}` };
   }
   const engines = target.node?.engines;
-  if (engines && satisfiesNodeRange(node.version, engines) === false) return { probe: 'node', notRun: `${has}, outside the package's engines.node "${engines}"` };
+  if (engines && satisfiesNodeRange(node.version, engines) === false) {
+    // Users of this system run an admitted Node from elsewhere: the image's libc and libraries are still theirs.
+    const outside = `${has}, outside the package's engines.node "${engines}"`;
+    return v8 ? { probe: 'node', notRun: outside } : { probe: 'node', standIn: `${outside}: resolved by the N-API harness instead` };
+  }
   return { probe: 'node' };
 }
 
@@ -146,7 +159,7 @@ export function planLoads(report: Report, images: readonly ImageManifest[]): Pla
         }
         const d = probeDecision(kind, target, image, bin);
         if ('notRun' in d) notRun(d.notRun, image.id, d.probe);
-        else planned.push({ ...base, image: image.id, probe: d.probe, ...(d.module ? { module: d.module } : {}) });
+        else planned.push({ ...base, image: image.id, probe: d.probe, ...(d.module ? { module: d.module } : {}), ...(d.standIn ? { standIn: d.standIn } : {}) });
       }
     }
   }

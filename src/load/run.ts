@@ -59,7 +59,8 @@ function runtimeName(p: PlannedLoad, m: ImageManifest): string {
   const { python, java, node } = m.runtimes;
   if (p.probe === 'python' && python) return `python ${python.version}`;
   if (p.probe === 'java' && java) return `java ${java.version}`;
-  if (p.probe === 'node') return node ? `node ${node.version}` : `N-API resolution harness (${m.libc.kind} ${m.libc.version}; no Node in the image)`;
+  if (p.probe === 'node' && node && !p.standIn) return `node ${node.version}`;
+  if (p.probe === 'node') return `N-API resolution harness (${m.libc.kind} ${m.libc.version}; ${node ? `Node ${node.version} is not one the package admits` : 'no Node in the image'})`;
   return `dlopen (${m.libc.kind} ${m.libc.version})`;
 }
 
@@ -71,13 +72,37 @@ function base(p: PlannedLoad) {
   return { binary: p.binary, binarySha256: p.binarySha256, target: p.target, image: p.image, probe: p.probe };
 }
 
+/** glibc's dynamic loader per architecture: run on a library with LD_TRACE_LOADED_OBJECTS, it lists every missing version. */
+const GLIBC_LOADER: Partial<Record<string, string>> = { x86_64: '/lib64/ld-linux-x86-64.so.2', arm64: '/lib/ld-linux-aarch64.so.1' };
+
+/**
+ * glibc stops at the first missing symbol version; its loader in trace mode
+ * names them all (as `ldd -r` does), so a report says every version a
+ * system lacks, not just the first.
+ */
+async function missingVersions(image: Image, layout: ArtifactLayout, path: string, options: RunLoadsOptions): Promise<string[]> {
+  const ld = GLIBC_LOADER[image.manifest.arch];
+  if (image.manifest.libc.kind !== 'glibc' || !ld) return [];
+  const res = await options.driver.run({
+    image,
+    inputs: layout.dir,
+    probes: await probesDir(image.manifest),
+    argv: [ld, path],
+    env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LD_TRACE_LOADED_OBJECTS: '1', LD_WARN: 'yes' },
+    limits: options.limits ?? DEFAULT_LIMITS,
+  });
+  return `${res.stdout}\n${res.stderr}`.split('\n').filter((l) => /version `[^']+' not found/.test(l)).map((l) => l.trim());
+}
+
 async function runOne(p: PlannedLoad, image: Image, layout: ArtifactLayout, report: Report, options: RunLoadsOptions): Promise<Omit<LoadOutcome, 'target'>> {
   const m = image.manifest;
   const path = layout.sandboxPath(p.binary);
   if (path === null) return { ...notRunOutcome(p, `${p.binary} is not installed by the artifact's installer, so nothing loads it`) };
   // A JNI_OnLoad that looks up its own classes finds them on the class path, as in the application.
   const classPath = report.artifact.kind === 'jar' ? [`${SANDBOX_PATHS.inputs}/jar`] : undefined;
-  const cmd = probeCommand(p.probe, m, { path, module: p.module, siteDir: layout.siteDir ?? undefined, classPath });
+  // A stand-in load goes through the harness, as in an image without Node.
+  const runtimes = p.standIn ? { ...m.runtimes, node: null } : m.runtimes;
+  const cmd = probeCommand(p.probe, { ...m, runtimes }, { path, module: p.module, siteDir: layout.siteDir ?? undefined, classPath });
   const res = await options.driver.run({ image, inputs: layout.dir, probes: await probesDir(m), argv: cmd.argv, env: cmd.env, limits: options.limits ?? DEFAULT_LIMITS });
   const bin = report.binaries.find((b) => b.path === p.binary);
   const said = parseProbeOutput(res.stdout);
@@ -95,14 +120,23 @@ async function runOne(p: PlannedLoad, image: Image, layout: ArtifactLayout, repo
     imageArch: m.arch,
     pidsLimitHit: res.pidsLimitHit,
   });
+  let output = [res.stderr, res.stdout].filter((x) => x.trim().length > 0).join('\n');
+  const detail = { ...c.detail };
+  if (c.class === 'symbol-version') {
+    const all = await missingVersions(image, layout, path, options);
+    if (all.length > 1) {
+      output += `\nevery missing version, by the loader in trace mode:\n${all.join('\n')}`;
+      detail.versions = [...new Set(all.map((l) => /version `([^']+)'/.exec(l)![1]!))].join(', ');
+    }
+  }
   return {
     ...base(p),
     runtime: runtimeName(p, m),
     status: c.status,
     class: c.class,
-    reason: c.status !== 'passed' ? c.message : said?.partial === 'resolution-only' ? 'every symbol and library resolved (no Node here: its init was not run)' : 'loaded',
-    output: [res.stderr, res.stdout].filter((s) => s.trim().length > 0).join('\n'),
-    detail: c.detail,
+    reason: c.status !== 'passed' ? c.message : said?.partial === 'resolution-only' ? 'every library and symbol resolved (by the N-API harness: the addon\'s init was not run)' : 'loaded',
+    output,
+    detail,
     predictedBy: null,
     surprise: false,
     durationMs: res.wallMs,
@@ -141,7 +175,7 @@ export async function runLoads(file: string, report: Report, options: RunLoadsOp
   const plan = planLoads(report, manifests).map((p) => (p.notRun && p.image === null && unavailable.length > 0 ? { ...p, notRun: `${p.notRun}; ${unavailable.join('; ')}` } : p));
 
   const toRun = plan.filter((p) => !p.notRun);
-  const key = (p: PlannedLoad) => [p.binarySha256, p.binary, p.image, p.probe, p.module ?? ''].join('\0');
+  const key = (p: PlannedLoad) => [p.binarySha256, p.binary, p.image, p.probe, p.module ?? '', p.standIn ? 'stand-in' : ''].join('\0');
   const distinct = [...new Map(toRun.map((p) => [key(p), p])).values()];
   const layout = distinct.length > 0 ? await layoutArtifact(file, { fileName: report.artifact.file, npmName: report.npm?.name ?? null }) : null;
   const results = new Map<string, Omit<LoadOutcome, 'target'>>();

@@ -22,6 +22,12 @@ export const PlannedLoadSchema = Type.Object({
   probe: Type.Enum(PROBE_KINDS, { description: 'How the binary is loaded: by its runtime (import, System.load, process.dlopen) or by the raw dlopen probe.' }),
   /** The Python module name (dotted) a python probe imports the file as. */
   module: Type.Optional(Type.String()),
+  /**
+   * For a Node-API addon in an image whose Node the package does not admit
+   * (engines.node): why the N-API resolution harness loads it instead — the
+   * libc, libraries and symbols of the image are still the target's.
+   */
+  standIn: Type.Optional(Type.String()),
   /** Why this load is not run, decided when planning; absent for loads to run. */
   notRun: Type.Optional(Type.String()),
 });
