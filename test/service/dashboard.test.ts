@@ -9,24 +9,18 @@
  * Without Chromium the test fails (it never skips): CI must install it.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { serviceArtifacts } from './artifacts.ts';
+import { backgroundOf, launchBrowser, RESULTS, VERDICT_RGB } from './browser.ts';
 import { startTestService, type TestService } from './harness.ts';
 
-const CHROMIUM = process.env.DISTAUDIT_CHROMIUM ?? '/usr/bin/chromium';
-// The machine's network is closed: without these Chromium keeps trying (and failing) to reach Google's services.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const SLOW = 60_000;
 
-const VERDICT_RGB = { pass: 'rgb(31, 136, 61)', warn: 'rgb(240, 180, 0)', fail: 'rgb(207, 34, 46)' };
 // Functions that run in the page. This tsconfig has no DOM types, so they name the little they use.
 interface PageElement { dataset: Record<string, string | undefined> }
-const backgroundOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
 const dataOf = (els: unknown[], key: string) => els.map((e) => (e as PageElement).dataset[key]);
 
 describe('dashboard', { timeout: 180_000 }, () => {
@@ -40,13 +34,9 @@ describe('dashboard', { timeout: 180_000 }, () => {
   const requests: string[] = [];
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not at ${CHROMIUM}: the dashboard test needs a real browser (apt-get install chromium, or set DISTAUDIT_CHROMIUM)`);
-    }
-    mkdirSync(RESULTS, { recursive: true });
     svc = await startTestService();
     ({ token } = await svc.project('dashboard'));
-    browser = await chromium.launch({ headless: true, executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(SLOW);
     const origin = svc.url;
