@@ -3,10 +3,13 @@
  * throughput vs readelf; zip — scanning a large zip vs `unzip -p`; wheel —
  * auditing a large real wheel vs auditwheel show and unzip -p; fuzz — a long
  * fuzz run with a fresh seed; service — the running service under concurrent
- * uploads vs direct audits (--n=N --c=16 --workers=<cores>).
+ * uploads vs direct audits (--n=N --c=16 --workers=<cores>); load — the
+ * bwrap driver's overhead per runtime above a bare start, and image build and
+ * restore times (--n=15).
  */
 import { elfThroughput } from './elf-throughput.ts';
 import { fuzzLong } from './fuzz-long.ts';
+import { loadBench } from './load.ts';
 import { serviceBench } from './service.ts';
 import { zipScan } from './zip-scan.ts';
 import { wheelAudit } from './wheel-audit.ts';
@@ -29,9 +32,10 @@ for (const name of wanted) {
   else if (name === 'fuzz') ok = (await fuzzLong()) && ok;
   else if (name === 'zip') zipScan();
   else if (name === 'wheel') ok = wheelAudit() && ok;
+  else if (name === 'load') ok = (await loadBench({ n: num('n') })) && ok;
   else if (name === 'service') ok = (await serviceBench({ n: num('n'), c: num('c'), workers: num('workers') })) && ok;
   else {
-    console.error(`unknown benchmark '${name}' (elf, zip, wheel, fuzz, service)`);
+    console.error(`unknown benchmark '${name}' (elf, zip, wheel, fuzz, service, load)`);
     process.exit(2);
   }
 }
