@@ -18,7 +18,7 @@ COPY workers ./workers
 # `npm ci` runs `prepare` (tsc -p tsconfig.build.json): dist/src/ and dist/workers/.
 RUN npm ci --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     DISTAUDIT_DATA=/data
@@ -34,3 +34,23 @@ USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/src/cli.js"]
 CMD ["serve", "--host", "0.0.0.0"]
+
+# The load worker (`docker build --target load`): real loads need root inside
+# the container (debootstrap builds the images; bubblewrap then drops to uid
+# 65534 for every load) and a container allowed to make namespaces and mounts
+# (docker-compose.yml runs it privileged). The probes are compiled on first use
+# from native/load/probe with these toolchains; the images are built on first
+# use into /var/tmp/distaudit (a volume, so once per host).
+FROM runtime AS load
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      bubblewrap debootstrap qemu-user-static zstd ca-certificates util-linux \
+      gcc libc6-dev musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross default-jdk-headless \
+ && rm -rf /var/lib/apt/lists/*
+COPY native/load/probe ./native/load/probe
+ENV DISTAUDIT_CACHE=/var/tmp/distaudit/cache \
+    DISTAUDIT_ROOTFS=/var/tmp/distaudit/rootfs \
+    DISTAUDIT_PROBES=/var/tmp/distaudit/probes
+ENTRYPOINT ["node", "/app/dist/workers/load.js"]
+CMD []
