@@ -320,7 +320,7 @@ async function images(args: string[], out: Print, err: Print): Promise<number> {
       }
       const rt = Object.entries(m.runtimes).map(([name, r]) => (r ? `${name} ${r.version}` : null)).filter(Boolean).join(', ');
       const mb = `${Math.round(m.packedSize / 1e6)} MB`;
-      out(`${id.padEnd(24)}${`${m.libc.kind} ${m.libc.version}`.padEnd(13)}${rt.padEnd(44)}${mb.padStart(7)}  built ${m.builtAt.slice(0, 16).replace('T', ' ')}\n`);
+      out(`${id.padEnd(24)}${`${m.libc.kind} ${m.libc.version}`.padEnd(13)}${rt.padEnd(46)}${mb.padStart(7)}  built ${m.builtAt.slice(0, 16).replace('T', ' ')}\n`);
     }
     return EXIT.ok;
   }
@@ -341,7 +341,8 @@ async function images(args: string[], out: Print, err: Print): Promise<number> {
       const image = await store.ensureImage(id, { rebuild: values.rebuild, onProgress: (stage, detail) => err(`${id}: ${stage}…${detail ? ` ${detail}` : ''}`) });
       out(`${id}: ready at ${image.rootfs} (built ${image.manifest.builtAt}, ${image.manifest.buildSeconds} s)\n`);
     } catch (e) {
-      err(`distaudit images build: ${id}: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      err(`distaudit images build: ${message.includes(id) ? message : `${id}: ${message}`}`);
       code = EXIT.failed;
     }
   }

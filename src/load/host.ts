@@ -33,7 +33,8 @@ export function hostImages(only: ImageId[] | null, onImageProgress?: (id: ImageI
       Object.values(CATALOG)
         .filter((r) => only === null || only.includes(r.id))
         .map((r) => ({ id: r.id, arch: r.arch, libc: r.build.kind === 'musl' ? 'musl' : 'glibc' })),
-    ensure: (id) => ensureImage(id, { onProgress: onImageProgress && ((stage: string) => onImageProgress(id, stage)) }),
+    // Each stage is told when it starts (no detail) and when it ends (its time and sizes): the start is the line people watch.
+    ensure: (id) => ensureImage(id, { onProgress: onImageProgress && ((stage: string, detail: string) => onImageProgress(id, detail ? `${stage}… ${detail}` : `${stage}…`)) }),
   };
 }
 

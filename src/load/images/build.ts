@@ -15,7 +15,7 @@ import { buildDebian } from './debian.ts';
 import { buildMusl } from './musl.ts';
 import { measureImage } from './measure.ts';
 import { packTree } from './tarball.ts';
-import { run } from './exec.ts';
+import { removeTree, run } from './exec.ts';
 
 /**
  * Called twice per build stage: when it starts, with an empty detail, and when
@@ -71,11 +71,6 @@ export async function buildProblems(recipe: ImageRecipe): Promise<string[]> {
 
 function treeBytes(root: string): Promise<number> {
   return run(['du', '-sb', root]).then((r) => Number(r.stdout.split('\t')[0]));
-}
-
-/** Removes a tree that may hold root-owned, read-only parts; never crosses into a mount. */
-export async function removeTree(path: string): Promise<void> {
-  await run(['rm', '-rf', '--one-file-system', '--', path]);
 }
 
 /**

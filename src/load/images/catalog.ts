@@ -95,9 +95,15 @@ export function debianMirrors(): { mirror: string; security: string } {
   };
 }
 
-/** The apt sources of an image: the suite, its point-release updates and its security updates. */
+/**
+ * The apt sources of an image: the suite, its point-release updates and its
+ * security updates. Source packages come from the suite itself: the security
+ * archive's source pool is not mirrored everywhere, and a build from the
+ * point release is the same on every machine.
+ */
 export function aptSources(suite: string, opts: { withSource: boolean }): string {
   const { mirror, security } = debianMirrors();
-  const lines = [`${mirror} ${suite} main`, `${mirror} ${suite}-updates main`, `${security} ${suite}-security main`];
-  return lines.flatMap((l) => (opts.withSource ? [`deb ${l}`, `deb-src ${l}`] : [`deb ${l}`])).join('\n') + '\n';
+  const lines = [`deb ${mirror} ${suite} main`, `deb ${mirror} ${suite}-updates main`, `deb ${security} ${suite}-security main`];
+  if (opts.withSource) lines.push(`deb-src ${mirror} ${suite} main`);
+  return lines.join('\n') + '\n';
 }

@@ -8,14 +8,28 @@
  * a private binfmt_misc (../binfmt.ts). debootstrap is told it is in a
  * container (container=lxc) or its mknod check fails in a user namespace.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aptSources, debianMirrors, type DebianRecipe } from './catalog.ts';
 import type { BuildContext } from './build.ts';
-import { run, shInRoot, type InRootOptions } from './exec.ts';
+import { removeTree, run, shInRoot, type InRootOptions } from './exec.ts';
 
-/** Runs debootstrap in a mount namespace of its own: the /proc and /sys it mounts in the target vanish with it, whatever happens. */
+/**
+ * Runs debootstrap in a mount namespace of its own: the /proc and /sys it
+ * mounts in the target vanish with it, whatever happens. Tried twice: a mirror
+ * caught mid-sync answers "Couldn't find these debs" for a few seconds.
+ */
 export async function debootstrap(target: string, suite: string, debianArch: string, opts: { foreign: boolean }): Promise<void> {
+  try {
+    await debootstrapOnce(target, suite, debianArch, opts);
+  } catch {
+    await removeTree(target);
+    mkdirSync(target);
+    await debootstrapOnce(target, suite, debianArch, opts);
+  }
+}
+
+async function debootstrapOnce(target: string, suite: string, debianArch: string, opts: { foreign: boolean }): Promise<void> {
   const { mirror } = debianMirrors();
   await run([
     'unshare',
@@ -57,6 +71,12 @@ export async function buildDebian(ctx: BuildContext, recipe: DebianRecipe): Prom
   const inRoot: InRootOptions = { writable: true, emulated, network: true };
   if (emulated) {
     await ctx.stage('debootstrap --foreign', () => debootstrap(root, recipe.suite, recipe.debianArch, { foreign: true }));
+    // --foreign leaves /proc a symlink to the host's /proc; bwrap mounts a proc of its own there and needs a directory.
+    const proc = join(root, 'proc');
+    if (lstatSync(proc).isSymbolicLink()) {
+      rmSync(proc);
+      mkdirSync(proc, { mode: 0o555 });
+    }
     await ctx.stage('debootstrap second stage (qemu)', () =>
       shInRoot(root, '/debootstrap/debootstrap --second-stage', [], { ...inRoot, network: false, env: { container: 'lxc' } }),
     );

@@ -21,6 +21,15 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** A command line for an error message: a script argument shows as its first line. */
+function describeArgv(argv: string[]): string {
+  const shown = argv.slice(0, 8).map((a) => {
+    const line = a.trim().split('\n')[0]!;
+    return line.length > 60 || a.trim().includes('\n') ? `${line.slice(0, 60)}…` : a;
+  });
+  return shown.join(' ') + (argv.length > 8 ? ' …' : '');
+}
+
 export class CommandError extends Error {
   constructor(
     readonly argv: string[],
@@ -28,37 +37,42 @@ export class CommandError extends Error {
   ) {
     const status = result.signal ? `was killed by ${result.signal}` : `exited ${result.code}`;
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-25).join('\n');
-    super(`${argv.slice(0, 6).join(' ')}${argv.length > 6 ? ' …' : ''} ${status}${tail ? `:\n${tail}` : ''}`);
+    super(`${describeArgv(argv)} ${status}${tail ? `:\n${tail}` : ''}`);
   }
 }
 
-function keepTail(chunks: Buffer[], total: number): string {
-  const all = Buffer.concat(chunks);
-  return (total > all.length ? '…' : '') + all.toString('utf8');
+/** The last KEEP_BYTES (or a little more) of a stream, and whether anything before them was dropped. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private kept = 0;
+  private dropped = false;
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.kept += chunk.length;
+    while (this.kept - this.chunks[0]!.length > KEEP_BYTES) {
+      this.kept -= this.chunks.shift()!.length;
+      this.dropped = true;
+    }
+  }
+  toString(): string {
+    return (this.dropped ? '…' : '') + Buffer.concat(this.chunks).toString('utf8');
+  }
 }
 
 /** Collects a child's output and waits for it; rejects with CommandError on a non-zero exit when `check`. */
 export function collect(child: ChildProcess, argv: string[], check: boolean, input?: string): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const streams = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-    const sizes = { stdout: 0, stderr: 0, keptOut: 0, keptErr: 0 };
-    const keep = (name: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const list = streams[name];
-      list.push(chunk);
-      sizes[name] += chunk.length;
-      const keptKey = name === 'stdout' ? 'keptOut' : 'keptErr';
-      sizes[keptKey] += chunk.length;
-      while (sizes[keptKey] > KEEP_BYTES && list.length > 1) sizes[keptKey] -= list.shift()!.length;
-    };
-    child.stdout?.on('data', keep('stdout'));
-    child.stderr?.on('data', keep('stderr'));
+    const stdout = new Tail();
+    const stderr = new Tail();
+    child.stdout?.on('data', (chunk: Buffer) => stdout.add(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.add(chunk));
     if (child.stdin) {
       child.stdin.on('error', () => undefined); // the command may not read its input
       child.stdin.end(input ?? '');
     }
     child.on('error', (e) => reject(new Error(`${argv[0]}: ${e.message}`)));
     child.on('close', (code, signal) => {
-      const result = { code, signal, stdout: keepTail(streams.stdout, sizes.stdout), stderr: keepTail(streams.stderr, sizes.stderr) };
+      const result = { code, signal, stdout: stdout.toString(), stderr: stderr.toString() };
       if (check && code !== 0) reject(new CommandError(argv, result));
       else resolve(result);
     });
@@ -77,6 +91,11 @@ export interface RunOptions {
 export function run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   return collect(child, argv, opts.check ?? true, opts.input);
+}
+
+/** Removes a tree that may hold root-owned, read-only parts; never crosses into a mount. */
+export async function removeTree(path: string): Promise<void> {
+  await run(['rm', '-rf', '--one-file-system', '--', path]);
 }
 
 export interface InRootOptions {

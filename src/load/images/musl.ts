@@ -58,10 +58,10 @@ export PATH=/build/shim:$PATH
 make -j"$(nproc)" 2>&1
 make install DESTDIR=/build/out COMPILEALL_OPTS=-j0 >/dev/null
 cd /build/out/usr
-rm -rf share bin/idle* lib/python3.*/idlelib lib/python3.*/tkinter lib/python3.*/turtledemo lib/python3.*/ensurepip lib/python3.*/config-*/*.a
+rm -rf share bin/idle* lib/libpython3*.a lib/python3.*/idlelib lib/python3.*/tkinter lib/python3.*/turtledemo lib/python3.*/ensurepip
 find lib -type d \\( -name test -o -name tests \\) -prune -exec rm -rf {} +
 find lib -name '*.opt-[12].pyc' -delete
-strip --strip-unneeded bin/python3.* lib/python3.*/lib-dynload/*.so
+strip --strip-unneeded bin/"$1" lib/python3.*/lib-dynload/*.so
 `;
 
 /** The CPython part's cache key: the recipe's build text and source package, so changing either rebuilds it. */
@@ -77,16 +77,28 @@ interface CpythonPart {
   buildSeconds: number;
 }
 
-/** The module names make lists after "...optional modules were not found:" and "Failed to build these modules:". */
+/** The headers under which setup.py's summary lists stdlib modules it did not build (or removed after building). */
+const NOT_BUILT_HEADERS = [
+  'The necessary bits to build these optional modules were not found:',
+  'they are *disabled* by configure:',
+  'Failed to build these modules:',
+  'removed because they could not be imported:',
+];
+
+/** The stdlib modules setup.py's summary, at the end of `make`, says it did not build. */
 export function modulesNotBuilt(makeOutput: string): string[] {
-  const names: string[] = [];
-  for (const header of [/necessary bits to build these optional modules were not found:\n/, /Failed to build these modules:\n/]) {
-    const m = header.exec(makeOutput);
-    if (!m) continue;
-    const block = makeOutput.slice(m.index + m[0].length).split('\n\n')[0] ?? '';
-    names.push(...block.split(/\s+/).filter((w) => /^[A-Za-z_][\w.]*$/.test(w)));
-  }
-  return [...new Set(names)].sort();
+  const names = new Set<string>();
+  const lines = makeOutput.split('\n');
+  lines.forEach((line, i) => {
+    if (!NOT_BUILT_HEADERS.some((h) => line.trimEnd().endsWith(h))) return;
+    // The names follow in columns, up to a blank line or a sentence.
+    for (const next of lines.slice(i + 1)) {
+      const words = next.trim().split(/\s+/).filter(Boolean);
+      if (words.length === 0 || !words.every((w) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(w)) || /^[A-Z]/.test(words[0]!)) break;
+      for (const w of words) names.add(w);
+    }
+  });
+  return [...names].sort();
 }
 
 async function ensureCpython(ctx: BuildContext, recipe: MuslRecipe, buildRoot: string): Promise<{ tarball: string; part: CpythonPart }> {

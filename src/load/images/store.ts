@@ -22,10 +22,10 @@ import { join } from 'node:path';
 import { cacheRoot } from '../../cache-dir.ts';
 import type { Image, ImageId, ImageManifest } from '../types.ts';
 import { CATALOG, IMAGE_IDS } from './catalog.ts';
-import { buildImage, megabytes, removeTree, type OnProgress } from './build.ts';
+import { buildImage, megabytes, type OnProgress } from './build.ts';
 import { withLock } from './lock.ts';
 import { unpackTree } from './tarball.ts';
-import { run } from './exec.ts';
+import { removeTree, run } from './exec.ts';
 
 export { ImageError, type OnProgress } from './build.ts';
 
@@ -193,4 +193,3 @@ export async function pruneImages(opts: PruneOptions): Promise<{ removed: string
   return { removed, bytes };
 }
 
-export { IMAGE_IDS };
