@@ -25,6 +25,7 @@
 import { basename } from 'node:path';
 import type { Arch } from '../binary/arch.ts';
 import type { LoadFailureClass, ProbeKind, ProbeReport } from './types.ts';
+import type { LoadStatus as SchemaLoadStatus } from './schema.ts';
 
 export interface LoadClassificationInput {
   probe: ProbeKind;
@@ -45,7 +46,8 @@ export interface LoadClassificationInput {
   imageArch?: Arch;
 }
 
-export type LoadStatus = 'passed' | 'failed' | 'crashed' | 'timed-out';
+/** What a load that ran came to (the schema's statuses less not-run). */
+export type LoadStatus = Exclude<SchemaLoadStatus, 'not-run'>;
 
 export interface LoadClassification {
   status: LoadStatus;
@@ -255,7 +257,9 @@ export function classifyLoad(input: LoadClassificationInput): LoadClassification
     // The JVM turns a native crash into an hs_err report and abort(): its "#  SIGSEGV (0xb) at pc=..." names the fault.
     const jvm = /^#\s+(SIG[A-Z]+) \(0x[0-9a-f]+\) at pc=.*$/m.exec(output);
     const fatal = /^FATAL ERROR: .*$/m.exec(output);
-    const message = jvm?.[0].replace(/^#\s+/, '') ?? fatal?.[0] ?? (lastLine(input.stderr) || `killed by ${input.signal}`);
+    // The signal always leads: the last line before a crash is rarely about it.
+    const said = jvm?.[0].replace(/^#\s+/, '') ?? fatal?.[0] ?? lastLine(input.stderr);
+    const message = `killed by ${input.signal}${said ? `: ${said}` : ''}`;
     return { status: 'crashed', class: 'crash', message, detail: { signal: input.signal, ...(jvm ? { fault: jvm[1]! } : {}), ...partial } };
   }
   if (report?.ok) return { status: 'passed', class: null, message: '', detail: partial };

@@ -45,6 +45,7 @@ import { parseElf } from '../binary/elf/parse.ts';
 import { withFile } from '../binary/source.ts';
 import { cacheRoot } from '../cache-dir.ts';
 import { packageRoot } from '../tool.ts';
+import { compareVersions } from '../version.ts';
 import { PROBE_MARKER, SANDBOX_PATHS, type ImageManifest, type ProbeKind, type ProbeReport } from './types.ts';
 
 const run = promisify(execFile);
@@ -203,20 +204,10 @@ export function glibcNeeds(file: string): { maxGlibc: string | null; needed: str
   for (const need of elf.versionNeeds) {
     for (const v of need.versions) {
       const m = /^GLIBC_(\d+(?:\.\d+)*)$/.exec(v.name);
-      if (m && (max === null || compareDotted(m[1]!, max) > 0)) max = m[1]!;
+      if (m && (max === null || compareVersions(m[1]!, max) > 0)) max = m[1]!;
     }
   }
   return { maxGlibc: max, needed: elf.dynamic?.needed ?? [] };
-}
-
-function compareDotted(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** probe.py, probe.js and Probe.class, in `dir`. */
@@ -247,7 +238,7 @@ async function buildFlavour(flavour: ProbeFlavour, dir: string, shared: string):
     for (const f of [PROBE_FILES.dlopen, PROBE_FILES.napiHarness, PROBE_FILES.napiStub]) {
       const { maxGlibc, needed } = glibcNeeds(join(dir, f));
       const fail = (why: string) => new Error(`building the load probes: ${flavour}/${f} ${why} (see native/load/probe/glibc_floor.h)`);
-      if (maxGlibc !== null && compareDotted(maxGlibc, GLIBC_FLOOR) > 0) throw fail(`needs GLIBC_${maxGlibc}, newer than the floor GLIBC_${GLIBC_FLOOR}`);
+      if (maxGlibc !== null && compareVersions(maxGlibc, GLIBC_FLOOR) > 0) throw fail(`needs GLIBC_${maxGlibc}, newer than the floor GLIBC_${GLIBC_FLOOR}`);
       if (f !== PROBE_FILES.napiStub && !needed.includes('libdl.so.2')) throw fail('does not load libdl.so.2, where glibc before 2.34 keeps dlopen');
     }
   }

@@ -7,12 +7,10 @@
  */
 import { Type, type Static } from 'typebox';
 import { Nullable } from '../schema.ts';
-import { LOAD_FAILURE_CLASSES } from './types.ts';
+import { LOAD_FAILURE_CLASSES, PROBE_KINDS } from './types.ts';
 
 export const LOAD_STATUSES = ['passed', 'failed', 'crashed', 'timed-out', 'not-run'] as const;
 export type LoadStatus = (typeof LOAD_STATUSES)[number];
-
-export const PROBE_KINDS = ['python', 'java', 'node', 'dlopen'] as const;
 
 export const PlannedLoadSchema = Type.Object({
   binary: Type.String({ description: 'Path of the binary inside the artifact.' }),

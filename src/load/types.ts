@@ -126,7 +126,8 @@ export interface LoadDriver {
 }
 
 /** How a binary is loaded: by its runtime, or by the raw dlopen probe. */
-export type ProbeKind = 'python' | 'java' | 'node' | 'dlopen';
+export const PROBE_KINDS = ['python', 'java', 'node', 'dlopen'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** Why a load failed, from the loader's own words (src/load/classify.ts). */
 export const LOAD_FAILURE_CLASSES = [

@@ -159,7 +159,7 @@ test('JNI: a native crash becomes the JVM\'s hs_err report and SIGABRT; the faul
     '#',
   ].join('\n');
   const c = classifyLoad({ probe: 'java', report: null, exitCode: null, signal: 'SIGABRT', timedOut: false, oomKilled: false, stdout, stderr: '' });
-  assert.deepEqual(c, { status: 'crashed', class: 'crash', message: 'SIGSEGV (0xb) at pc=0x00007f2c1c1f1109, pid=2, tid=3', detail: { signal: 'SIGABRT', fault: 'SIGSEGV' } });
+  assert.deepEqual(c, { status: 'crashed', class: 'crash', message: 'killed by SIGABRT: SIGSEGV (0xb) at pc=0x00007f2c1c1f1109, pid=2, tid=3', detail: { signal: 'SIGABRT', fault: 'SIGSEGV' } });
 });
 
 // ---------------------------------------------------------------- Node (§3)
