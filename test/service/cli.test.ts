@@ -14,6 +14,8 @@ import { main, EXIT } from '../../src/cli.ts';
 import { repoRoot } from '../support/fixture-builder.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { serviceArtifacts } from './artifacts.ts';
+import { loadArtifact } from '../fixtures/load-artifacts.ts';
+import type { Report } from '../../src/report/schema.ts';
 
 const arts = serviceArtifacts();
 let svc: TestService;
@@ -85,7 +87,7 @@ test('submit says why it cannot proceed', async () => {
   assert.equal((await run('submit', '--server', svc.url, '--token', token, '--previous', 'x', files.npm!)).code, EXIT.usage);
 });
 
-test('serve with nothing set starts the embedded default, and stops on SIGTERM', async () => {
+test('serve with nothing set starts the embedded default (loads included), and stops on SIGTERM', { timeout: 20 * 60_000 }, async () => {
   const data = mkdtempSync(join(tmpdir(), 'distaudit-serve-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--data', data], {
     cwd: repoRoot,
@@ -107,9 +109,15 @@ test('serve with nothing set starts the embedded default, and stops on SIGTERM',
     assert.equal(statSync(join(data, 'admin-token')).mode & 0o777, 0o600);
     assert.ok(existsSync(join(data, 'redis', 'redis.sock')), 'a private redis-server on a unix socket');
     const { token: defaultToken } = JSON.parse(readFileSync(credentials, 'utf8')) as { token: string };
-    const r = await run('submit', '--server', url, '--token', defaultToken, '--format', 'json', files.wheel!);
+    // A real extension module (the static fixtures' modules only export PyInit): the embedded default loads it too.
+    const r = await run('submit', '--server', url, '--token', defaultToken, '--format', 'json', loadArtifact('wheel-cp311').file);
     assert.equal(r.code, EXIT.ok, r.err);
-    assert.equal((JSON.parse(r.out) as { overall: { verdict: string } }).overall.verdict, 'pass');
+    const report = JSON.parse(r.out) as Report;
+    assert.equal(report.overall.verdict, 'pass');
+    assert.deepEqual(
+      report.loads?.outcomes.filter((o) => o.status !== 'not-run').map((o) => [o.image, o.status]),
+      [['debian-bookworm-amd64', 'passed']],
+    );
     assert.ok(existsSync(join(data, 'redis', 'appendonlydir')), 'Redis persists to an append-only file');
   } finally {
     child.kill('SIGTERM');
