@@ -27,7 +27,7 @@ import { renderInspectText } from './inspect/text.ts';
 import { SubmitError, submit } from './client/submit.ts';
 import type { RunningService } from './service/serve.ts';
 import { DEFAULT_LOAD_SETTINGS, hostLoader, type HostLoader, type LoadSettings } from './load/host.ts';
-import { IMAGE_IDS } from './load/images/catalog.ts';
+import { IMAGE_IDS, isImageId } from './load/images/catalog.ts';
 import { withLoads } from './load/report.ts';
 import type { RunLoadsOptions } from './load/run.ts';
 import type { ImageId } from './load/types.ts';
@@ -206,7 +206,7 @@ async function audit(args: string[], out: Print, err: Print): Promise<number> {
 /** `--load` settings from the command line; a string is a usage error. */
 function loadSettingsFromArgs(values: { images?: string; driver?: string; 'load-timeout'?: string }): LoadSettings | string {
   const images = values.images ? values.images.split(',').map((s) => s.trim()) : null;
-  const unknown = images?.filter((i) => !(IMAGE_IDS as readonly string[]).includes(i)) ?? [];
+  const unknown = images?.filter((i) => !isImageId(i)) ?? [];
   if (unknown.length > 0) return `--images: unknown image ${unknown.join(', ')} (known: ${IMAGE_IDS.join(', ')})`;
   if (values.driver !== 'bwrap' && values.driver !== 'docker') return '--driver must be bwrap or docker';
   const timeout = values['load-timeout'] === undefined ? null : Number(values['load-timeout']);

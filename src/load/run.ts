@@ -72,6 +72,11 @@ function base(p: PlannedLoad) {
   return { binary: p.binary, binarySha256: p.binarySha256, target: p.target, image: p.image, probe: p.probe };
 }
 
+/** A command in the image, with the artifact's layout at /art and the image's probes at /probe. */
+async function enter(image: Image, layout: ArtifactLayout, options: RunLoadsOptions, argv: string[], env: Record<string, string>) {
+  return options.driver.run({ image, inputs: layout.dir, probes: await probesDir(image.manifest), argv, env, limits: options.limits ?? DEFAULT_LIMITS });
+}
+
 /** glibc's dynamic loader per architecture: run on a library with LD_TRACE_LOADED_OBJECTS, it lists every missing version. */
 const GLIBC_LOADER: Partial<Record<string, string>> = { x86_64: '/lib64/ld-linux-x86-64.so.2', arm64: '/lib/ld-linux-aarch64.so.1' };
 
@@ -83,27 +88,20 @@ const GLIBC_LOADER: Partial<Record<string, string>> = { x86_64: '/lib64/ld-linux
 async function missingVersions(image: Image, layout: ArtifactLayout, path: string, options: RunLoadsOptions): Promise<string[]> {
   const ld = GLIBC_LOADER[image.manifest.arch];
   if (image.manifest.libc.kind !== 'glibc' || !ld) return [];
-  const res = await options.driver.run({
-    image,
-    inputs: layout.dir,
-    probes: await probesDir(image.manifest),
-    argv: [ld, path],
-    env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LD_TRACE_LOADED_OBJECTS: '1', LD_WARN: 'yes' },
-    limits: options.limits ?? DEFAULT_LIMITS,
-  });
+  const res = await enter(image, layout, options, [ld, path], { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LD_TRACE_LOADED_OBJECTS: '1', LD_WARN: 'yes' });
   return `${res.stdout}\n${res.stderr}`.split('\n').filter((l) => /version `[^']+' not found/.test(l)).map((l) => l.trim());
 }
 
 async function runOne(p: PlannedLoad, image: Image, layout: ArtifactLayout, report: Report, options: RunLoadsOptions): Promise<Omit<LoadOutcome, 'target'>> {
   const m = image.manifest;
   const path = layout.sandboxPath(p.binary);
-  if (path === null) return { ...notRunOutcome(p, `${p.binary} is not installed by the artifact's installer, so nothing loads it`) };
+  if (path === null) return notRunOutcome(p, `${p.binary} is not installed by the artifact's installer, so nothing loads it`);
   // A JNI_OnLoad that looks up its own classes finds them on the class path, as in the application.
   const classPath = report.artifact.kind === 'jar' ? [`${SANDBOX_PATHS.inputs}/jar`] : undefined;
   // A stand-in load goes through the harness, as in an image without Node.
   const runtimes = p.standIn ? { ...m.runtimes, node: null } : m.runtimes;
   const cmd = probeCommand(p.probe, { ...m, runtimes }, { path, module: p.module, siteDir: layout.siteDir ?? undefined, classPath });
-  const res = await options.driver.run({ image, inputs: layout.dir, probes: await probesDir(m), argv: cmd.argv, env: cmd.env, limits: options.limits ?? DEFAULT_LIMITS });
+  const res = await enter(image, layout, options, cmd.argv, cmd.env);
   const bin = report.binaries.find((b) => b.path === p.binary);
   const said = parseProbeOutput(res.stdout);
   const c = classifyLoad({

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from '../jobs/audit-thread.ts';
 import { DEFAULT_TUNING, type WorkerTuning } from '../jobs/inspect.ts';
 import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from '../load/host.ts';
-import { IMAGE_IDS } from '../load/images/catalog.ts';
+import { IMAGE_IDS, isImageId } from '../load/images/catalog.ts';
 import type { ImageId } from '../load/types.ts';
 
 export interface ServiceConfig {
@@ -55,7 +55,7 @@ function loadSettings(env: NodeJS.ProcessEnv): LoadSettings | null {
   const driver = env.DISTAUDIT_LOAD_DRIVER ?? DEFAULT_LOAD_SETTINGS.driver;
   if (driver !== 'bwrap' && driver !== 'docker') throw new Error(`DISTAUDIT_LOAD_DRIVER must be bwrap or docker, not ${JSON.stringify(driver)}`);
   const images = env.DISTAUDIT_LOAD_IMAGES ? env.DISTAUDIT_LOAD_IMAGES.split(',').map((s) => s.trim()).filter(Boolean) : null;
-  const unknown = images?.filter((i) => !(IMAGE_IDS as readonly string[]).includes(i)) ?? [];
+  const unknown = images?.filter((i) => !isImageId(i)) ?? [];
   if (unknown.length > 0) throw new Error(`DISTAUDIT_LOAD_IMAGES names unknown images: ${unknown.join(', ')} (known: ${IMAGE_IDS.join(', ')})`);
   const d = DEFAULT_LOAD_SETTINGS;
   return {
